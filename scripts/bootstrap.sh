@@ -101,8 +101,6 @@ cat > "$BUILD/odoo.conf" <<CONF
 [options]
 addons_path = $ODOO_DIR/usr/lib/python3/dist-packages/odoo/addons,$ROOT
 data_dir = $BUILD/data
-db_host = False
-db_port = False
 http_interface = 127.0.0.1
 CONF
 log "ready"

@@ -1,0 +1,1 @@
+from . import hocbaso_reassessment, hocbaso_student_import

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Create the demo school database (all suite modules + demo data, Vietnamese) unless it exists.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DB="${1:-hocbaso_demo}"
+MODULES="${2:-hocbaso_core}"
+ODOO=("$ROOT/.build/venv/bin/python" "$ROOT/.build/odoo/usr/bin/odoo" -c "$ROOT/.build/odoo.conf")
+installed() {
+  local missing=0
+  for m in $MODULES; do
+    state=$(psql -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name='$m'" 2>/dev/null || true)
+    [ "$state" = "installed" ] || missing=1
+  done
+  return $missing
+}
+if psql -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
+  if installed; then
+    echo "[demo] database $DB is ready"
+    exit 0
+  fi
+  echo "[demo] database $DB is incomplete: recreating it"
+  dropdb "$DB"
+fi
+echo "[demo] creating $DB with ${MODULES// /, } and demo data (vi_VN)"
+start=$(date +%s)
+if ! "${ODOO[@]}" -d "$DB" -i "${MODULES// /,}" --with-demo --load-language vi_VN --stop-after-init \
+     --http-port 0 --log-level warn; then
+  echo "[demo] creation failed; dropping $DB" >&2
+  dropdb --if-exists "$DB"
+  exit 1
+fi
+installed || { echo "[demo] modules not installed in $DB" >&2; dropdb --if-exists "$DB"; exit 1; }
+echo "[demo] $DB created in $(( $(date +%s) - start ))s"

@@ -1,0 +1,30 @@
+"""Make ``odoo.addons.hocbaso_core.tools`` importable in plain pytest (no database, no registry).
+
+The repository root is appended to ``odoo.addons.__path__`` like ``--addons-path`` does. The addon
+package itself is registered as a bare namespace (its ``__init__`` is not executed), so these unit
+tests only load ``hocbaso_core.tools`` and do not depend on the models, views or wizards.
+"""
+
+import os
+import sys
+import types
+
+import odoo.addons
+import odoo.http  # noqa: F401  (LazyGettext looks up odoo.http.request to detect the language)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ADDON = "hocbaso_core"
+
+if ROOT not in odoo.addons.__path__:
+    odoo.addons.__path__.append(ROOT)
+
+_name = f"odoo.addons.{ADDON}"
+if _name not in sys.modules:
+    _package = types.ModuleType(_name)
+    _package.__path__ = [os.path.join(ROOT, ADDON)]
+    _package.__package__ = _name
+    _package.__file__ = os.path.join(ROOT, ADDON, "__init__.py")
+    sys.modules[_name] = _package
+    odoo.addons.hocbaso_core = _package
+
+SAMPLE_DIR = os.path.join(ROOT, ADDON, "static", "sample")
