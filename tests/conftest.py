@@ -8,9 +8,15 @@ tests only load ``hocbaso_core.tools`` and do not depend on the models, views or
 import os
 import sys
 import types
+import warnings
 
 import odoo.addons
-import odoo.http  # noqa: F401  (LazyGettext looks up odoo.http.request to detect the language)
+
+# LazyGettext reads odoo.http.request to detect the language; silence the deprecation noise of
+# Odoo's own dependencies (passlib, babel) imported along with it.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import odoo.http
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDON = "hocbaso_core"
@@ -26,5 +32,3 @@ if _name not in sys.modules:
     _package.__file__ = os.path.join(ROOT, ADDON, "__init__.py")
     sys.modules[_name] = _package
     odoo.addons.hocbaso_core = _package
-
-SAMPLE_DIR = os.path.join(ROOT, ADDON, "static", "sample")

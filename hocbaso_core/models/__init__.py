@@ -11,4 +11,5 @@ from . import (
     hocbaso_transcript,
     hocbaso_subject_result,
     hocbaso_competency_result,
+    hocbaso_demo,
 )

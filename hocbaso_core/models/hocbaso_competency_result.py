@@ -40,7 +40,7 @@ class HocbasoCompetencyResult(models.Model):
                 if key in vals:
                     vals[key] = tt27.check_level(vals[key], "competency")
         except RuleError as err:
-            raise ValidationError(_("Quality / competency: %(error)s", error=str(err))) from err
+            raise ValidationError(_("Quality / competency: %(error)s", error=err.translate(self.env.lang))) from err
         return vals
 
     @api.model_create_multi

@@ -70,7 +70,7 @@ class HocbasoStudent(models.Model):
         try:
             return pid.validate(value, birthdate=birthdate, gender=gender)
         except RuleError as err:
-            raise ValidationError(str(err)) from err
+            raise ValidationError(err.translate(self.env.lang)) from err
 
     @api.model
     def _prepare_id_vals(self, vals, record=None):
@@ -136,7 +136,7 @@ class HocbasoStudent(models.Model):
             try:
                 pid.validate(student.personal_id, birthdate=student.birthdate, gender=student.gender)
             except RuleError as err:
-                student.write({"id_check_state": "mismatch", "id_check_note": str(err)})
+                student.write({"id_check_state": "mismatch", "id_check_note": err.translate(self.env.lang)})
             else:
                 if student.id_check_state in ("unchecked", "mismatch"):
                     student.write({"id_check_state": "valid_format", "id_check_note": False})

@@ -81,7 +81,7 @@ class HocbasoSubjectResult(models.Model):
         except RuleError as err:
             raise ValidationError(
                 _("%(pupil)s — %(subject)s: %(error)s", pupil=self._pupil_label(vals), subject=subject.name,
-                  error=str(err))
+                  error=err.translate(self.env.lang))
             ) from err
         return vals
 

@@ -91,7 +91,7 @@ class HocbasoTranscript(models.Model):
                 rec.result_missing = False
             except tt27.IncompleteAssessment as err:
                 rec.result = False
-                rec.result_missing = str(err)
+                rec.result_missing = err.translate(self.env.lang)
 
     @api.depends("result", "reassessment_result", "grade")
     def _compute_final(self):
@@ -116,7 +116,7 @@ class HocbasoTranscript(models.Model):
             try:
                 tt27.check_commendation(rec.result or None, rec.commendation or None)
             except RuleError as err:
-                raise ValidationError(_("%(pupil)s: %(error)s", pupil=rec.student_id.name, error=str(err))) from err
+                raise ValidationError(_("%(pupil)s: %(error)s", pupil=rec.student_id.name, error=err.translate(self.env.lang))) from err
 
     @api.constrains("reassessment_result", "result")
     def _check_reassessment(self):

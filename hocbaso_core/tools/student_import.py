@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import openpyxl
+
 from odoo.tools.translate import LazyGettext, LazyTranslate
 
 from . import personal_id

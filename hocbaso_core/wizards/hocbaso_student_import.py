@@ -49,9 +49,9 @@ class HocbasoStudentImport(models.TransientModel):
         self.ensure_one()
         try:
             data = base64.b64decode(self.file or b"")
-            parsed = student_import.parse_workbook(data)
+            parsed = student_import.parse_workbook(data, lang=self.env.lang)
         except RuleError as err:
-            raise UserError(str(err)) from err
+            raise UserError(err.translate(self.env.lang)) from err
         if parsed.errors:
             return self._report(parsed.errors)
         if not parsed.rows:
@@ -76,19 +76,21 @@ class HocbasoStudentImport(models.TransientModel):
         Class = self.env["hocbaso.class"]
         Student = self.env["hocbaso.student"]
         classes = {c.name: c for c in Class.search([("school_year_id", "=", year.id)])}
+        for row in rows:
+            klass = classes.get(row["class_code"])
+            if not klass:
+                classes[row["class_code"]] = Class.create({
+                    "name": row["class_code"], "code": row["class_code"], "grade": row["grade"],
+                    "school_year_id": year.id, "company_id": company.id,
+                })
+            elif klass.grade != row["grade"]:
+                errors.append((row["row"], "Mã lớp", _("Class %(klass)s is grade %(grade)s.", klass=klass.name,
+                                                          grade=klass.grade)))
         created = updated = 0
         for row in rows:
             try:
                 with self.env.cr.savepoint():
-                    klass = classes.get(row["class_code"])
-                    if not klass:
-                        klass = classes[row["class_code"]] = Class.create({
-                            "name": row["class_code"], "code": row["class_code"], "grade": row["grade"],
-                            "school_year_id": year.id, "company_id": company.id,
-                        })
-                    elif klass.grade != row["grade"]:
-                        raise ValidationError(_("Class %(klass)s is grade %(grade)s.", klass=klass.name,
-                                                grade=klass.grade))
+                    klass = classes[row["class_code"]]
                     vals = {
                         "name": row["name"], "student_code": row["student_code"], "birthdate": row["birthdate"],
                         "gender": row["gender"], "status": row["status"] or "dang_hoc",
