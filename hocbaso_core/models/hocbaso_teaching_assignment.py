@@ -27,7 +27,7 @@ class HocbasoTeachingAssignment(models.Model):
     @api.constrains("class_id", "subject_id")
     def _check_subject_grade(self):
         for rec in self:
-            if not rec.subject_id.grade_ids.filtered(lambda line: line.grade == rec.class_id.grade):
+            if rec.class_id.grade not in rec.subject_id.grade_ids.mapped("grade"):
                 raise ValidationError(
                     _("%(subject)s is not taught in grade %(grade)s.", subject=rec.subject_id.name,
                       grade=rec.class_id.grade)
