@@ -15,7 +15,7 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 DEB_PKGS="postgresql wkhtmltopdf xmlsec1 poppler-utils libxml2-utils softhsm2 opensc chromium
  fonts-font-awesome fonts-roboto-unhinted fonts-inconsolata fonts-ocr-b
  fonts-dejavu-core libjs-jquery libjs-jquery-form libjs-underscore libpq-dev libldap2-dev
- libsasl2-dev python3-venv"
+ libsasl2-dev python3-venv gettext"
 missing=""
 for p in $DEB_PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -96,6 +96,23 @@ if ! as_postgres psql -tAc "SELECT 1 FROM pg_roles WHERE rolname='$ME'" | grep -
   log "creating PostgreSQL superuser role $ME"
   as_postgres createuser -s "$ME"
 fi
+
+# ---------------------------------------------------------------- Test PKI services venv (certomancer)
+# certomancer 0.16 needs cryptography >= 49, the main venv pins 46 (pyOpenSSL, pyHanko 0.34), so the test
+# PKI (CA, TSA, OCSP via the web animator) and the CSC API dummy server run from their own venv as separate
+# processes (tests/support/services.py starts them on 127.0.0.1).
+VENV_PKI="$BUILD/venv-pki"
+PKI_REQS=("certomancer[web-api,web-api-async]==0.16.*" "certomancer-csc-dummy==0.4.*")
+STAMP_PKI="$VENV_PKI/.deps-$(printf '%s\n' "${PKI_REQS[@]}" | sha1sum | cut -c1-12)"
+if [ ! -f "$STAMP_PKI" ]; then
+  [ -x "$VENV_PKI/bin/python" ] || "$PY" -m venv "$VENV_PKI"
+  log "installing the test PKI services (certomancer, certomancer-csc-dummy) into .build/venv-pki"
+  "$VENV_PKI/bin/pip" install -q --disable-pip-version-check "${PKI_REQS[@]}" \
+      2>&1 | { grep -v "^WARNING: Location" || true; }
+  "$VENV_PKI/bin/certomancer" --help >/dev/null && "$VENV_PKI/bin/certomancer-csc" --help >/dev/null
+  rm -f "$VENV_PKI"/.deps-* && touch "$STAMP_PKI"
+fi
+
 # ---------------------------------------------------------------- Odoo configuration
 cat > "$BUILD/odoo.conf" <<CONF
 [options]
