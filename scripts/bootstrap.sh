@@ -100,16 +100,19 @@ fi
 # ---------------------------------------------------------------- Test PKI services venv (certomancer)
 # certomancer 0.16 needs cryptography >= 49, the main venv pins 46 (pyOpenSSL, pyHanko 0.34), so the test
 # PKI (CA, TSA, OCSP via the web animator) and the CSC API dummy server run from their own venv as separate
-# processes (tests/support/services.py starts them on 127.0.0.1).
+# processes (tests/support/services.py starts them on 127.0.0.1). The pyHanko CLI (an independent validator
+# of our PDFs, `pyhanko sign validate`) lives there too: it is not part of pyHanko 0.34.
 VENV_PKI="$BUILD/venv-pki"
-PKI_REQS=("certomancer[web-api,web-api-async]==0.16.*" "certomancer-csc-dummy==0.4.*")
+PKI_REQS=("certomancer[web-api,web-api-async]==0.16.*" "certomancer-csc-dummy==0.4.*" "pyhanko-cli==0.6.*")
 STAMP_PKI="$VENV_PKI/.deps-$(printf '%s\n' "${PKI_REQS[@]}" | sha1sum | cut -c1-12)"
 if [ ! -f "$STAMP_PKI" ]; then
   [ -x "$VENV_PKI/bin/python" ] || "$PY" -m venv "$VENV_PKI"
   log "installing the test PKI services (certomancer, certomancer-csc-dummy) into .build/venv-pki"
   "$VENV_PKI/bin/pip" install -q --disable-pip-version-check "${PKI_REQS[@]}" \
       2>&1 | { grep -v "^WARNING: Location" || true; }
-  "$VENV_PKI/bin/certomancer" --help >/dev/null && "$VENV_PKI/bin/certomancer-csc" --help >/dev/null
+  "$VENV_PKI/bin/certomancer" --version >/dev/null
+  "$VENV_PKI/bin/pyhanko" --version >/dev/null  # independent PDF validator for the interop tests
+  "$VENV_PKI/bin/python" -c 'import aiohttp, werkzeug, csc_dummy.csc_dummy_server'
   rm -f "$VENV_PKI"/.deps-* && touch "$STAMP_PKI"
 fi
 

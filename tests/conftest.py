@@ -19,16 +19,16 @@ with warnings.catch_warnings():
     import odoo.http
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ADDON = "hocbaso_core"
 
 if ROOT not in odoo.addons.__path__:
     odoo.addons.__path__.append(ROOT)
 
-_name = f"odoo.addons.{ADDON}"
-if _name not in sys.modules:
-    _package = types.ModuleType(_name)
-    _package.__path__ = [os.path.join(ROOT, ADDON)]
-    _package.__package__ = _name
-    _package.__file__ = os.path.join(ROOT, ADDON, "__init__.py")
-    sys.modules[_name] = _package
-    odoo.addons.hocbaso_core = _package
+for _addon in ("hocbaso_core", "hocbaso_signing"):
+    _name = f"odoo.addons.{_addon}"
+    if _name not in sys.modules:
+        _package = types.ModuleType(_name)
+        _package.__path__ = [os.path.join(ROOT, _addon)]
+        _package.__package__ = _name
+        _package.__file__ = os.path.join(ROOT, _addon, "__init__.py")
+        sys.modules[_name] = _package
+        setattr(odoo.addons, _addon, _package)

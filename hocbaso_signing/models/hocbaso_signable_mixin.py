@@ -1,0 +1,231 @@
+import base64
+import datetime as dt
+import hashlib
+import json
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.hocbaso_core.tools.errors import RuleError
+
+from ..tools import pdf_sign, snapshot as snapshot_tools, xml_document, xmldsig
+
+_logger = logging.getLogger(__name__)
+
+# Signature field of each role in the PDF, and its box on the last page (points, A4 = 595 x 842).
+ROLE_FIELDS = {
+    "subject_teacher": ("GVBM", (380, 40, 560, 115)),
+    "homeroom_teacher": ("GVCN", (35, 40, 215, 115)),
+    "school_seal": ("DonVi", (225, 40, 370, 115)),
+    "principal": ("HieuTruong", (380, 40, 560, 115)),
+}
+ROLE_TITLES = {
+    "subject_teacher": "Giáo viên bộ môn",
+    "homeroom_teacher": "Giáo viên chủ nhiệm",
+    "principal": "Hiệu trưởng",
+    "vice_principal": "Phó Hiệu trưởng",
+    "school_seal": "Thủ trưởng đơn vị",
+}
+
+
+class HocbasoSignableMixin(models.AbstractModel):
+    """A document issued as PDF + XML from one frozen snapshot and signed role after role."""
+
+    _name = "hocbaso.signable.mixin"
+    _description = "Signed document (PDF + XML renditions)"
+
+    snapshot_json = fields.Text("Snapshot", readonly=True, copy=False)
+    snapshot_sha256 = fields.Char("Snapshot SHA-256", readonly=True, copy=False, index=True)
+    document_ref = fields.Char("Document reference", readonly=True, copy=False, index=True)
+    xml_schema_id = fields.Many2one("hocbaso.xml.schema", "XML schema version", readonly=True, copy=False)
+    pdf_file = fields.Binary("PDF", attachment=True, readonly=True, copy=False)
+    pdf_filename = fields.Char("PDF file name", compute="_compute_filenames")
+    xml_file = fields.Binary("XML", attachment=True, readonly=True, copy=False)
+    xml_filename = fields.Char("XML file name", compute="_compute_filenames")
+    rendition_date = fields.Datetime("Rendered on", readonly=True, copy=False)
+    signed_roles = fields.Char("Signed roles", readonly=True, copy=False,
+                               help="Comma-separated roles whose signatures the current renditions carry.")
+    signature_count = fields.Integer("Signatures", compute="_compute_signature_count")
+
+    def _compute_filenames(self):
+        for rec in self:
+            base = (rec.document_ref or "hocba").replace("/", "-")
+            rec.pdf_filename = f"{base}.pdf"
+            rec.xml_filename = f"{base}.xml"
+
+    def _compute_signature_count(self):
+        groups = self.env["hocbaso.signature"].sudo()._read_group(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids), ("active", "=", True)], ["res_id"], ["__count"])
+        counts = dict(groups)
+        for rec in self:
+            rec.signature_count = counts.get(rec.id, 0)
+
+    # ------------------------------------------------------------------ to implement by documents
+    def _hocbaso_snapshot(self):
+        raise NotImplementedError
+
+    def _hocbaso_expected_roles(self):
+        raise NotImplementedError
+
+    def _hocbaso_report_xmlid(self):
+        raise NotImplementedError
+
+    def _hocbaso_school_year(self):
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ helpers
+    def _hocbaso_roles_done(self):
+        self.ensure_one()
+        return [r for r in (self.signed_roles or "").split(",") if r]
+
+    def _hocbaso_schema(self):
+        schema = self._hocbaso_school_year().xml_schema_id or self.env["hocbaso.xml.schema"].search([], limit=1)
+        if not schema:
+            raise UserError(_("No XML schema version is configured: the document cannot be issued."))
+        return schema
+
+    @api.model
+    def _hocbaso_rule_error(self, err):
+        return UserError(err.translate(self.env.lang) if isinstance(err, RuleError) else str(err))
+
+    def get_snapshot(self):
+        self.ensure_one()
+        return json.loads(self.snapshot_json) if self.snapshot_json else None
+
+    # ------------------------------------------------------------------ renditions
+    def action_render_renditions(self):
+        """Freeze the snapshot and produce both renditions (batched PDF rendering)."""
+        signed = self.filtered(lambda r: r._hocbaso_roles_done())
+        if signed:
+            raise UserError(_("%(name)s is already signed: its renditions are frozen.", name=signed[0].display_name))
+        snapshots = {}
+        for rec in self:
+            snap = rec._hocbaso_snapshot()
+            schema = rec._hocbaso_schema()
+            snap["schema_version"] = schema.version
+            snapshots[rec.id] = snap
+        pdfs = self._hocbaso_render_pdfs(snapshots)
+        now = fields.Datetime.now()
+        for rec in self:
+            snap = snapshots[rec.id]
+            sha = snapshot_tools.sha256(snap)
+            schema = rec._hocbaso_schema()
+            try:
+                schema_dir = schema._directory()
+                xml = xml_document.render(snap, schema_dir)
+                xml_document.validate(xml, schema_dir)
+                roles = rec._hocbaso_expected_roles()
+                # The last signature (school seal) locks the document: its field carries the lock.
+                pdf = pdf_sign.add_signature_fields(pdfs[rec.id], [
+                    (ROLE_FIELDS[role][0], -1, ROLE_FIELDS[role][1],
+                     {"lock": role == roles[-1] and len(roles) > 1, "label": ROLE_TITLES[role]})
+                    for role in roles
+                ], document_id=snap["document_id"], snapshot_sha256=sha)
+            except RuleError as err:
+                raise rec._hocbaso_rule_error(err) from err
+            rec.write({
+                "snapshot_json": snapshot_tools.canonical_bytes(snap).decode(),
+                "snapshot_sha256": sha,
+                "document_ref": snap["document_id"],
+                "xml_schema_id": schema.id,
+                "pdf_file": base64.b64encode(pdf),
+                "xml_file": base64.b64encode(xml),
+                "rendition_date": now,
+                "signed_roles": False,
+            })
+        return True
+
+    def _hocbaso_render_pdfs(self, snapshots):
+        """Render all PDFs in one wkhtmltopdf run; returns {record id: pdf bytes}."""
+        report = self.env.ref(self._hocbaso_report_xmlid())
+        streams = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True).sudo()\
+            ._render_qweb_pdf_prepare_streams(report, {"snapshots": snapshots}, res_ids=self.ids)
+        result = {}
+        for rec in self:
+            stream = streams.get(rec.id, {}).get("stream")
+            if not stream:
+                raise UserError(_("The PDF of %(name)s could not be produced.", name=rec.display_name))
+            result[rec.id] = stream.getvalue()
+        return result
+
+    # ------------------------------------------------------------------ signing
+    def _hocbaso_sign(self, role, backend, certificate=None, meta=None, on_behalf=None):
+        """Sign both renditions of every record in ``self`` for ``role``: one backend confirmation."""
+        meta = dict(meta or {})
+        cert, chain = backend.certificate, backend.chain
+        if certificate and certificate._x509() and certificate._x509() != cert:
+            raise UserError(_("The key does not belong to certificate %(name)s.", name=certificate.name))
+        now = dt.datetime.now(dt.timezone.utc)
+        prepared = []
+        for rec in self:
+            if role not in rec._hocbaso_expected_roles():
+                raise UserError(_("%(name)s has no signature for this role.", name=rec.display_name))
+            if role in rec._hocbaso_roles_done():
+                raise UserError(_("%(name)s is already signed for this role.", name=rec.display_name))
+            if not rec.pdf_file or not rec.xml_file:
+                rec.action_render_renditions()
+            year = rec._hocbaso_school_year()
+            field_name = ROLE_FIELDS[role][0]
+            roles_left = [r for r in rec._hocbaso_expected_roles() if r not in rec._hocbaso_roles_done()]
+            pdf_meta = {
+                "reason": meta.get("reason") or _("Signed as %(title)s", title=ROLE_TITLES.get(role, role)),
+                "location": rec._hocbaso_place(),
+                "name": meta.get("name"),
+                "role": ROLE_TITLES.get(on_behalf and "vice_principal" or role, role),
+                "lock": roles_left == [role],
+                "level": year.pades_level or "B-B",
+                "timestamp_url": year.tsa_url or None,
+                "trust_roots": self.env["hocbaso.certificate"]._trust_roots(),
+            }
+            try:
+                pdf_prep = pdf_sign.prepare(base64.b64decode(rec.with_context(bin_size=False).pdf_file),
+                                            field_name, cert, chain, pdf_meta)
+                xml_prep = xmldsig.prepare(base64.b64decode(rec.with_context(bin_size=False).xml_file), role,
+                                           cert, chain, signing_time=now)
+            except RuleError as err:
+                raise rec._hocbaso_rule_error(err) from err
+            prepared.append((rec, pdf_prep, xml_prep, pdf_meta))
+        digests = []
+        for _rec, pdf_prep, xml_prep, _meta in prepared:
+            digests += [pdf_prep.digest, xml_prep.digest]
+        signatures = backend.sign_digests(digests)
+        signer_name = meta.get("name") or cert.subject.rfc4514_string()
+        log_vals = []
+        for i, (rec, pdf_prep, xml_prep, pdf_meta) in enumerate(prepared):
+            try:
+                pdf = pdf_sign.finish(pdf_prep, signatures[2 * i], timestamp_url=pdf_meta["timestamp_url"])
+                xml = xmldsig.finish(xml_prep, signatures[2 * i + 1])
+            except RuleError as err:
+                raise rec._hocbaso_rule_error(err) from err
+            rec.write({
+                "pdf_file": base64.b64encode(pdf),
+                "xml_file": base64.b64encode(xml),
+                "signed_roles": ",".join([*rec._hocbaso_roles_done(), role]),
+            })
+            log_vals.append({
+                "res_model": rec._name, "res_id": rec.id, "document_id": rec.document_ref, "role": role,
+                "certificate_id": certificate.id if certificate else False, "signer_name": signer_name,
+                "certificate_serial": format(cert.serial_number, "x"), "signing_time": now.replace(tzinfo=None),
+                "on_behalf": on_behalf or False, "snapshot_sha256": rec.snapshot_sha256,
+                "pdf_sha256": hashlib.sha256(pdf).hexdigest(), "xml_sha256": hashlib.sha256(xml).hexdigest(),
+                "company_id": rec.company_id.id,
+            })
+        return self.env["hocbaso.signature"].sudo().create(log_vals)
+
+    def _hocbaso_place(self):
+        return self.company_id.hocbaso_place_name or self.company_id.city or ""
+
+    def action_download_pdf(self):
+        self.ensure_one()
+        return self._hocbaso_download("pdf_file", self.pdf_filename)
+
+    def action_download_xml(self):
+        self.ensure_one()
+        return self._hocbaso_download("xml_file", self.xml_filename)
+
+    def _hocbaso_download(self, field, filename):
+        if not self[field]:
+            raise UserError(_("There is no rendition yet."))
+        return {"type": "ir.actions.act_url", "target": "self",
+                "url": f"/web/content/{self._name}/{self.id}/{field}/{filename}?download=true"}

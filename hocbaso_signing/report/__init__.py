@@ -1,0 +1,1 @@
+from . import report_subject_sheet, report_year_page

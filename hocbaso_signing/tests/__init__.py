@@ -1,0 +1,1 @@
+from . import test_certificates, test_demo_signing, test_signing

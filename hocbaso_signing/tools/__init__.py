@@ -1,0 +1,1 @@
+"""Plain-Python signing engine (no ORM): renditions, XMLDSig, PAdES, backends, verification."""

@@ -1,0 +1,1 @@
+from . import hocbaso_sign_wizard, hocbaso_verify_wizard
