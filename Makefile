@@ -4,7 +4,7 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(ROOT)/.build
 PY := $(BUILD)/venv/bin/python
 ODOO := $(PY) $(BUILD)/odoo/usr/bin/odoo
-MODULES ?= hocbaso_core
+MODULES ?= hocbaso_core hocbaso_signing
 DEMO_DB ?= hocbaso_demo
 PORT ?= 8069
 

@@ -3,7 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DB="${1:-hocbaso_demo}"
-MODULES="${2:-hocbaso_core}"
+MODULES="${2:-hocbaso_core hocbaso_signing}"
 ODOO=("$ROOT/.build/venv/bin/python" "$ROOT/.build/odoo/usr/bin/odoo" -c "$ROOT/.build/odoo.conf")
 installed() {
   local missing=0

@@ -95,7 +95,7 @@ def run_pytest(logdir):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--modules", default="hocbaso_core")
+    ap.add_argument("--modules", default="hocbaso_core hocbaso_signing")
     ap.add_argument("--only-unit", action="store_true")
     ap.add_argument("--no-unit", action="store_true")
     args = ap.parse_args()

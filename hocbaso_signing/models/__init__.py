@@ -1,12 +1,12 @@
 from . import (
-    hocbaso_xml_schema,
-    hocbaso_school_year,
     hocbaso_certificate,
-    hr_employee,
-    hocbaso_signature,
+    hocbaso_school_year,
     hocbaso_signable_mixin,
+    hocbaso_signature,
+    hocbaso_signing_demo,
     hocbaso_subject_sheet,
     hocbaso_transcript,
     hocbaso_verifier,
-    hocbaso_signing_demo,
+    hocbaso_xml_schema,
+    hr_employee,
 )

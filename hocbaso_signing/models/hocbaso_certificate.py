@@ -144,7 +144,7 @@ class HocbasoCertificate(models.Model):
             "expired": [("date_end", "<", now)],
             "not_yet": [("date_start", ">", now)],
         }
-        values = value if isinstance(value, (list, tuple)) else [value]
+        values = [value] if isinstance(value, str) else list(value)
         if operator not in ("=", "in"):
             raise UserError(_("Unsupported search on certificate status."))
         domain = []
@@ -162,7 +162,7 @@ class HocbasoCertificate(models.Model):
     def _get_backend(self, secret=None):
         """The signing backend of this certificate; ``secret`` is the PIN / password asked right now."""
         self.ensure_one()
-        from ..tools.backends import csc, pkcs11, pkcs12  # noqa: PLC0415
+        from ..tools.backends import csc, pkcs11, pkcs12
 
         if not self.is_usable():
             raise UserError(_("Certificate %(name)s cannot sign: it is %(state)s.", name=self.name,
@@ -194,7 +194,7 @@ class HocbasoCertificate(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         for rec in self.search([("kind", "!=", "trust_root"), ("date_end", "<=", soon),
                                 ("date_end", ">", fields.Datetime.now())]):
-            if rec.activity_ids.filtered(lambda a: a.summary == rec._expiry_summary()):
+            if rec._expiry_summary() in rec.activity_ids.mapped("summary"):
                 continue
             user = rec.user_id or rec.company_id.hocbaso_principal_id.user_id or self.env.user
             rec.activity_schedule(

@@ -1,15 +1,21 @@
 import base64
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
+import os
+import subprocess
+import tempfile
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
-
 from odoo.addons.hocbaso_core.tools.errors import RuleError
+from odoo.exceptions import UserError
+from odoo.tools.misc import find_in_path
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
-from ..tools import pdf_sign, snapshot as snapshot_tools, xml_document, xmldsig
+from ..tools import pdf_sign, xml_document, xmldsig
+from ..tools import snapshot as snapshot_tools
 
 _logger = logging.getLogger(__name__)
 
@@ -89,6 +95,11 @@ class HocbasoSignableMixin(models.AbstractModel):
     def _hocbaso_rule_error(self, err):
         return UserError(err.translate(self.env.lang) if isinstance(err, RuleError) else str(err))
 
+    def _hocbaso_doc_lang(self, record):
+        """Records in the document's language (Vietnamese) when it is installed."""
+        lang = "vi_VN" if self.env["res.lang"]._lang_get("vi_VN") else self.env.lang
+        return record.with_context(lang=lang)
+
     def get_snapshot(self):
         self.ensure_one()
         return json.loads(self.snapshot_json) if self.snapshot_json else None
@@ -96,6 +107,7 @@ class HocbasoSignableMixin(models.AbstractModel):
     # ------------------------------------------------------------------ renditions
     def action_render_renditions(self):
         """Freeze the snapshot and produce both renditions (batched PDF rendering)."""
+        self.check_access("read")
         signed = self.filtered(lambda r: r._hocbaso_roles_done())
         if signed:
             raise UserError(_("%(name)s is already signed: its renditions are frozen.", name=signed[0].display_name))
@@ -124,7 +136,7 @@ class HocbasoSignableMixin(models.AbstractModel):
                 ], document_id=snap["document_id"], snapshot_sha256=sha)
             except RuleError as err:
                 raise rec._hocbaso_rule_error(err) from err
-            rec.write({
+            rec.sudo().write({
                 "snapshot_json": snapshot_tools.canonical_bytes(snap).decode(),
                 "snapshot_sha256": sha,
                 "document_ref": snap["document_id"],
@@ -137,26 +149,51 @@ class HocbasoSignableMixin(models.AbstractModel):
         return True
 
     def _hocbaso_render_pdfs(self, snapshots):
-        """Render all PDFs in one wkhtmltopdf run; returns {record id: pdf bytes}."""
+        """Render all PDFs with ONE wkhtmltopdf run; returns {record id: pdf bytes}.
+
+        The page is self-contained (inline style, QR code as data URI): wkhtmltopdf fetches nothing from the
+        server. Every record is exactly one A4 page, so the batch PDF is split page by page.
+        """
         report = self.env.ref(self._hocbaso_report_xmlid())
-        streams = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True).sudo()\
-            ._render_qweb_pdf_prepare_streams(report, {"snapshots": snapshots}, res_ids=self.ids)
-        result = {}
-        for rec in self:
-            stream = streams.get(rec.id, {}).get("stream")
-            if not stream:
-                raise UserError(_("The PDF of %(name)s could not be produced.", name=rec.display_name))
-            result[rec.id] = stream.getvalue()
+        values = self.env[f"report.{report.report_name}"]._get_report_values(self.ids, {"snapshots": snapshots})
+        html = self.env["ir.qweb"]._render(report.report_name, values)
+        with tempfile.TemporaryDirectory(prefix="hocbaso-pdf-") as tmp:
+            src, out = os.path.join(tmp, "batch.html"), os.path.join(tmp, "batch.pdf")
+            with open(src, "w", encoding="utf-8") as fh:
+                fh.write(str(html))
+            paper = report.paperformat_id
+            cmd = [find_in_path("wkhtmltopdf"), "--quiet", "--encoding", "utf-8", "--page-size", paper.format or "A4",
+                   "--margin-top", f"{paper.margin_top}mm", "--margin-bottom", f"{paper.margin_bottom}mm",
+                   "--margin-left", f"{paper.margin_left}mm", "--margin-right", f"{paper.margin_right}mm",
+                   "--dpi", str(paper.dpi or 96), "--disable-smart-shrinking", "--disable-local-file-access",
+                   src, out]
+            proc = subprocess.run(cmd, capture_output=True, timeout=600, check=False)
+            if not os.path.exists(out):
+                _logger.error("wkhtmltopdf failed: %s", proc.stderr[-2000:])
+                raise UserError(_("The PDF renditions could not be produced (wkhtmltopdf failed)."))
+            reader = PdfFileReader(out)
+            if len(reader.pages) != len(self):
+                raise UserError(_("The PDF layout overflowed: %(pages)s pages for %(docs)s documents.",
+                                  pages=len(reader.pages), docs=len(self)))
+            result = {}
+            for index, rec in enumerate(self):
+                writer = PdfFileWriter()
+                writer.add_page(reader.pages[index])
+                writer.add_metadata({"/Title": snapshots[rec.id]["document_id"], "/Producer": "Học bạ số"})
+                buf = io.BytesIO()
+                writer.write(buf)
+                result[rec.id] = buf.getvalue()
         return result
 
     # ------------------------------------------------------------------ signing
     def _hocbaso_sign(self, role, backend, certificate=None, meta=None, on_behalf=None):
         """Sign both renditions of every record in ``self`` for ``role``: one backend confirmation."""
+        self.check_access("read")
         meta = dict(meta or {})
         cert, chain = backend.certificate, backend.chain
         if certificate and certificate._x509() and certificate._x509() != cert:
             raise UserError(_("The key does not belong to certificate %(name)s.", name=certificate.name))
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         prepared = []
         for rec in self:
             if role not in rec._hocbaso_expected_roles():
@@ -198,7 +235,8 @@ class HocbasoSignableMixin(models.AbstractModel):
                 xml = xmldsig.finish(xml_prep, signatures[2 * i + 1])
             except RuleError as err:
                 raise rec._hocbaso_rule_error(err) from err
-            rec.write({
+            # The renditions are engine output, not user input: written as superuser once the checks passed.
+            rec.sudo().write({
                 "pdf_file": base64.b64encode(pdf),
                 "xml_file": base64.b64encode(xml),
                 "signed_roles": ",".join([*rec._hocbaso_roles_done(), role]),

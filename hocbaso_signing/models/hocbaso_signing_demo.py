@@ -3,8 +3,6 @@ import logging
 import os
 import time
 
-from cryptography.hazmat.primitives import serialization
-
 from odoo import api, models
 from odoo.tools import config
 

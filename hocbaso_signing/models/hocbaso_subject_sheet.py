@@ -1,5 +1,4 @@
 from odoo import _, api, fields, models
-
 from odoo.addons.hocbaso_core.tools import tt27
 
 from .hocbaso_signable_mixin import ROLE_TITLES
@@ -75,7 +74,7 @@ class HocbasoSubjectSheet(models.Model):
             "school_year": self.school_year_id.name,
             "class": {"name": self.class_id.name, "grade": self.class_id.grade,
                       "homeroom_teacher": self.class_id.homeroom_teacher_id.name or ""},
-            "subject": {"code": self.subject_id.code, "name": self.subject_id.with_context(lang="vi_VN").name},
+            "subject": {"code": self.subject_id.code, "name": self._hocbaso_doc_lang(self.subject_id).name},
             "teacher": self.teacher_id.name or "",
             "rows": rows,
             "place": self._hocbaso_place(),
@@ -97,7 +96,7 @@ class HocbasoSubjectSheet(models.Model):
 
     def _hocbaso_sign(self, role, backend, certificate=None, meta=None, on_behalf=None):
         res = super()._hocbaso_sign(role, backend, certificate=certificate, meta=meta, on_behalf=on_behalf)
-        self.write({"state": "signed"})
+        self.sudo().write({"state": "signed"})
         for rec in self:
             rec.message_post(body=_("Signed by %(name)s.", name=res.filtered(lambda s, r=rec: s.res_id == r.id)
                                     .signer_name))

@@ -1,5 +1,4 @@
 from odoo import fields, models
-
 from odoo.addons.hocbaso_core.tools import personal_id as pid
 from odoo.addons.hocbaso_core.tools import tt27
 
@@ -39,12 +38,12 @@ class HocbasoTranscript(models.Model):
         for line in self.subject_result_ids.sorted(lambda r: (r.subject_id.sequence, r.id)):
             scores = {p: line.score_value(p) for p in tt27.POINTS if line.score_value(p) is not None}
             subjects.append({
-                "code": line.subject_id.code, "name": line.subject_id.with_context(lang="vi_VN").name,
+                "code": line.subject_id.code, "name": self._hocbaso_doc_lang(line.subject_id).name,
                 "teacher": line.teacher_id.name or "", "levels": _levels(line), "scores": scores,
                 "comment": line.comment or "",
             })
         competencies = [{
-            "code": line.competency_id.code, "name": line.competency_id.with_context(lang="vi_VN").name,
+            "code": line.competency_id.code, "name": self._hocbaso_doc_lang(line.competency_id).name,
             "kind": line.competency_id.kind, "levels": _levels(line), "comment": line.comment or "",
         } for line in self.competency_result_ids.sorted(lambda r: (r.competency_id.sequence, r.id))]
         return {
@@ -59,7 +58,7 @@ class HocbasoTranscript(models.Model):
             "student": {
                 "code": student.student_code or "", "personal_id": student.personal_id or "",
                 "full_name": student.name, "birthdate": student.birthdate.isoformat(), "gender": student.gender,
-                "sex_code": pid.sex_code(student.gender), "ethnicity": student.ethnicity or "",
+                "sex_code": int(pid.sex_code(student.gender)), "ethnicity": student.ethnicity or "",
                 "nationality": student.nationality_id.code or "VN", "father_name": student.father_name or "",
                 "mother_name": student.mother_name or "", "guardian_name": student.guardian_name or "",
             },

@@ -5,7 +5,6 @@ import logging
 from lxml import etree
 
 from odoo import _, api, models
-
 from odoo.addons.hocbaso_core.tools.errors import RuleError
 
 from ..tools import pdf_verify, xml_verify

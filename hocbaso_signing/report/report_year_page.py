@@ -13,6 +13,11 @@ COMMENDATION_LABELS = {"xuat_sac": "Học sinh Xuất sắc",
 KIND_LABELS = {"quality": "Phẩm chất chủ yếu", "general": "Năng lực chung", "specific": "Năng lực đặc thù"}
 
 
+def fmt_date(iso):
+    """'2015-04-04' -> '04/04/2015' (Vietnamese date order)."""
+    return "/".join(reversed(iso.split("-"))) if iso else ""
+
+
 def qr_data_uri(text):
     img = qrcode.make(text, box_size=3, border=1)
     buf = io.BytesIO()
@@ -43,5 +48,5 @@ class ReportYearPage(models.AbstractModel):
             "doc_ids": docids, "doc_model": "hocbaso.transcript",
             "docs": self._snapshot_docs(docids, data, "hocbaso.transcript"),
             "level": LEVEL_LABELS, "results": RESULT_LABELS, "commendations": COMMENDATION_LABELS,
-            "kinds": KIND_LABELS, "points": ("gk1", "ck1", "gk2", "cn"),
+            "kinds": KIND_LABELS, "points": ("gk1", "ck1", "gk2", "cn"), "fmt_date": fmt_date,
         }

@@ -15,6 +15,8 @@ class SigningCase(HocbasoCase):
         super().setUpClass()
         cls.company.write({"hocbaso_school_code": "31999999", "hocbaso_place_name": "Hải Phòng",
                            "hocbaso_principal_id": cls.e_principal.id})
+        for i, pupil in enumerate(cls.pupils_a | cls.pupils_b):
+            pupil.student_code = f"319999990{i:04d}"
         cls.ca = pki.make_ca("Test CA")
         Cert = cls.env["hocbaso.certificate"]
         Cert.create({"name": "Test CA", "kind": "trust_root", "company_id": cls.company.id,

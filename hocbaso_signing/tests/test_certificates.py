@@ -21,7 +21,7 @@ class TestCertificates(SigningCase):
         soon = pki.issue(self.ca, "Sắp Hết Hạn", days=20)
         cert = self._make_cert("Sắp Hết Hạn", employee=self.e_music, issued=soon)
         self.assertEqual(cert.state, "expiring")
-        expired = pki.issue(self.ca, "Hết Hạn", not_before=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc), days=30)
+        expired = pki.issue(self.ca, "Hết Hạn", not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), days=30)
         old = self._make_cert("Hết Hạn", employee=self.e_music, issued=expired)
         self.assertEqual(old.state, "expired")
         self.env["hocbaso.certificate"]._cron_expiry_warnings()

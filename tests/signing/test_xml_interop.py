@@ -2,7 +2,6 @@
 
 import functools
 import os
-import shutil
 import subprocess
 
 import pytest
