@@ -1,6 +1,7 @@
 from . import (
     hocbaso_certificate,
     hocbaso_school_year,
+    hocbaso_sign_request,
     hocbaso_signable_mixin,
     hocbaso_signature,
     hocbaso_signing_demo,

@@ -188,9 +188,16 @@ class HocbasoSignableMixin(models.AbstractModel):
     # ------------------------------------------------------------------ signing
     def _hocbaso_sign(self, role, backend, certificate=None, meta=None, on_behalf=None):
         """Sign both renditions of every record in ``self`` for ``role``: one backend confirmation."""
+        prepared = self._hocbaso_prepare_signing(role, backend.certificate, backend.chain, certificate, meta)
+        digests = [d for item in prepared for d in (item["pdf"].digest, item["xml"].digest)]
+        signatures = backend.sign_digests(digests)
+        return self._hocbaso_finish_signing(prepared, signatures, role, certificate=certificate, meta=meta,
+                                            on_behalf=on_behalf)
+
+    def _hocbaso_prepare_signing(self, role, cert, chain, certificate=None, meta=None):
+        """Phase 1: the digests to sign (PDF signed attributes, XML SignedInfo) of every record, in order."""
         self.check_access("read")
         meta = dict(meta or {})
-        cert, chain = backend.certificate, backend.chain
         if certificate and certificate._x509() and certificate._x509() != cert:
             raise UserError(_("The key does not belong to certificate %(name)s.", name=certificate.name))
         now = dt.datetime.now(dt.UTC)
@@ -203,35 +210,35 @@ class HocbasoSignableMixin(models.AbstractModel):
             if not rec.pdf_file or not rec.xml_file:
                 rec.action_render_renditions()
             year = rec._hocbaso_school_year()
-            field_name = ROLE_FIELDS[role][0]
-            roles_left = [r for r in rec._hocbaso_expected_roles() if r not in rec._hocbaso_roles_done()]
             pdf_meta = {
                 "reason": meta.get("reason") or _("Signed as %(title)s", title=ROLE_TITLES.get(role, role)),
                 "location": rec._hocbaso_place(),
                 "name": meta.get("name"),
-                "role": ROLE_TITLES.get(on_behalf and "vice_principal" or role, role),
-                "lock": roles_left == [role],
+                "role": role,
+                "role_label": ROLE_TITLES.get(role, role),
                 "level": year.pades_level or "B-B",
                 "timestamp_url": year.tsa_url or None,
                 "trust_roots": self.env["hocbaso.certificate"]._trust_roots(),
             }
             try:
                 pdf_prep = pdf_sign.prepare(base64.b64decode(rec.with_context(bin_size=False).pdf_file),
-                                            field_name, cert, chain, pdf_meta)
+                                            ROLE_FIELDS[role][0], cert, chain, pdf_meta)
                 xml_prep = xmldsig.prepare(base64.b64decode(rec.with_context(bin_size=False).xml_file), role,
                                            cert, chain, signing_time=now)
             except RuleError as err:
                 raise rec._hocbaso_rule_error(err) from err
-            prepared.append((rec, pdf_prep, xml_prep, pdf_meta))
-        digests = []
-        for _rec, pdf_prep, xml_prep, _meta in prepared:
-            digests += [pdf_prep.digest, xml_prep.digest]
-        signatures = backend.sign_digests(digests)
-        signer_name = meta.get("name") or cert.subject.rfc4514_string()
+            prepared.append({"record": rec, "pdf": pdf_prep, "xml": xml_prep, "time": now})
+        return prepared
+
+    def _hocbaso_finish_signing(self, prepared, signatures, role, certificate=None, meta=None, on_behalf=None):
+        """Phase 2: inject the signature values (two per record: PDF, XML), store, log."""
+        meta = dict(meta or {})
         log_vals = []
-        for i, (rec, pdf_prep, xml_prep, pdf_meta) in enumerate(prepared):
+        for i, item in enumerate(prepared):
+            rec, pdf_prep, xml_prep = item["record"], item["pdf"], item["xml"]
+            cert = xml_prep.signer_cert
             try:
-                pdf = pdf_sign.finish(pdf_prep, signatures[2 * i], timestamp_url=pdf_meta["timestamp_url"])
+                pdf = pdf_sign.finish(pdf_prep, signatures[2 * i], timestamp_url=pdf_prep.timestamp_url)
                 xml = xmldsig.finish(xml_prep, signatures[2 * i + 1])
             except RuleError as err:
                 raise rec._hocbaso_rule_error(err) from err
@@ -243,8 +250,10 @@ class HocbasoSignableMixin(models.AbstractModel):
             })
             log_vals.append({
                 "res_model": rec._name, "res_id": rec.id, "document_id": rec.document_ref, "role": role,
-                "certificate_id": certificate.id if certificate else False, "signer_name": signer_name,
-                "certificate_serial": format(cert.serial_number, "x"), "signing_time": now.replace(tzinfo=None),
+                "certificate_id": certificate.id if certificate else False,
+                "signer_name": meta.get("name") or cert.subject.rfc4514_string(),
+                "certificate_serial": format(cert.serial_number, "x"),
+                "signing_time": item["time"].replace(tzinfo=None),
                 "on_behalf": on_behalf or False, "snapshot_sha256": rec.snapshot_sha256,
                 "pdf_sha256": hashlib.sha256(pdf).hexdigest(), "xml_sha256": hashlib.sha256(xml).hexdigest(),
                 "company_id": rec.company_id.id,

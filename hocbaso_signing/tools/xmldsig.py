@@ -66,6 +66,22 @@ class Prepared:
     algorithm: str
     signing_time: str
 
+    # -- serialisation: prepare and finish may run in different HTTP requests (USB token on the signer's PC)
+    def to_dict(self):
+        return {
+            "xml": _b64(self.xml), "digest": _b64(self.digest), "role": self.role,
+            "signature_id": self.signature_id, "signed_info": _b64(self.signed_info),
+            "signer_cert": _b64(self.signer_cert.public_bytes(serialization.Encoding.DER)),
+            "algorithm": self.algorithm, "signing_time": self.signing_time,
+        }
+
+    @classmethod
+    def from_dict(cls, d):
+        ub = base64.b64decode
+        return cls(xml=ub(d["xml"]), digest=ub(d["digest"]), role=d["role"], signature_id=d["signature_id"],
+                   signer_cert=x509.load_der_x509_certificate(ub(d["signer_cert"])), signed_info=ub(d["signed_info"]),
+                   algorithm=d["algorithm"], signing_time=d["signing_time"])
+
 
 # ---------------------------------------------------------------------------------------------
 # Canonicalisation and references (shared with xml_verify)

@@ -29,6 +29,20 @@ class HocbasoSignWizard(models.TransientModel):
     secret = fields.Char("PIN / password", compute="_compute_secret", inverse="_inverse_secret",
                          help="Asked now and never stored in clear.")
     secret_encrypted = fields.Char("Encrypted secret", copy=False)
+    request_id = fields.Many2one("hocbaso.sign.request", "Signing request", readonly=True)
+    token_encrypted = fields.Char(copy=False)
+    desktop_command = fields.Text("Command for the desktop signer", compute="_compute_desktop_command")
+
+    def _compute_desktop_command(self):
+        for wiz in self:
+            token = secrets.decrypt(wiz.token_encrypted, config["data_dir"], config.get("hocbaso_secret_key"))
+            if not (wiz.request_id and token):
+                wiz.desktop_command = False
+                continue
+            base = wiz.get_base_url()
+            wiz.desktop_command = (
+                f"python desktop_signer.py --url {base} --request {wiz.request_id.name} --token {token} "
+                "--module <PKCS#11 library of the token> --token-label <token label>")
 
     @api.depends("res_ids")
     def _compute_document_count(self):
@@ -56,6 +70,13 @@ class HocbasoSignWizard(models.TransientModel):
         cert = self.certificate_id
         if cert.user_id and cert.user_id != self.env.user and not self.env.su:
             raise UserError(_("You can only sign with your own certificate."))
+        if cert.backend == "external":
+            request, token = self.env["hocbaso.sign.request"]._create_for(
+                docs, self.role, cert, meta={"name": cert.employee_id.name or cert.common_name})
+            self.write({"request_id": request.id, "token_encrypted": secrets.encrypt(
+                token, config["data_dir"], config.get("hocbaso_secret_key"))})
+            return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                    "view_mode": "form", "target": "new"}
         try:
             backend = cert._get_backend(secret)
             signed = self.env["hocbaso.signature"]
