@@ -6,8 +6,7 @@ class HocbasoSchoolYear(models.Model):
 
     xml_schema_id = fields.Many2one(
         "hocbaso.xml.schema", "XML schema version",
-        default=lambda self: self.env["hocbaso.xml.schema"].search([], limit=1),
-        help="Format of the XML renditions issued for this school year.",
+        help="Format of the XML renditions issued for this school year (empty: the newest version).",
     )
     tsa_url = fields.Char("Timestamp authority URL", help="When set, PDF signatures are PAdES B-T.")
     pades_level = fields.Selection(

@@ -19,12 +19,13 @@ from ..tools import snapshot as snapshot_tools
 
 _logger = logging.getLogger(__name__)
 
-# Signature field of each role in the PDF, and its box on the last page (points, A4 = 595 x 842).
+# Signature field of each role in the PDF, and its box in the bottom margin (38 mm, kept free of content)
+# of the last page (points, A4 = 595 x 842).
 ROLE_FIELDS = {
-    "subject_teacher": ("GVBM", (380, 40, 560, 115)),
-    "homeroom_teacher": ("GVCN", (35, 40, 215, 115)),
-    "school_seal": ("DonVi", (225, 40, 370, 115)),
-    "principal": ("HieuTruong", (380, 40, 560, 115)),
+    "subject_teacher": ("GVBM", (385, 14, 565, 96)),
+    "homeroom_teacher": ("GVCN", (30, 14, 210, 96)),
+    "school_seal": ("DonVi", (215, 14, 380, 96)),
+    "principal": ("HieuTruong", (385, 14, 565, 96)),
 }
 ROLE_TITLES = {
     "subject_teacher": "Giáo viên bộ môn",
@@ -152,7 +153,7 @@ class HocbasoSignableMixin(models.AbstractModel):
         """Render all PDFs with ONE wkhtmltopdf run; returns {record id: pdf bytes}.
 
         The page is self-contained (inline style, QR code as data URI): wkhtmltopdf fetches nothing from the
-        server. Every record is exactly one A4 page, so the batch PDF is split page by page.
+        server. The batch PDF is then cut per document.
         """
         report = self.env.ref(self._hocbaso_report_xmlid())
         values = self.env[f"report.{report.report_name}"]._get_report_values(self.ids, {"snapshots": snapshots})
@@ -172,13 +173,24 @@ class HocbasoSignableMixin(models.AbstractModel):
                 _logger.error("wkhtmltopdf failed: %s", proc.stderr[-2000:])
                 raise UserError(_("The PDF renditions could not be produced (wkhtmltopdf failed)."))
             reader = PdfFileReader(out)
-            if len(reader.pages) != len(self):
-                raise UserError(_("The PDF layout overflowed: %(pages)s pages for %(docs)s documents.",
-                                  pages=len(reader.pages), docs=len(self)))
+            # A document may take more than one page: each one starts on a new page that prints its
+            # document reference (under the QR code), which tells where to cut.
+            refs = {snapshots[rec.id]["document_id"]: rec.id for rec in self}
+            pages_of, current = {}, None
+            for page in reader.pages:
+                text = (page.extract_text() or "").replace("\n", "")
+                found = next((ref for ref in refs if ref in text), None)
+                current = refs[found] if found and refs[found] not in pages_of else current
+                if current is None:
+                    raise UserError(_("The PDF renditions could not be split per document."))
+                pages_of.setdefault(current, []).append(page)
+            if set(pages_of) != set(self.ids):
+                raise UserError(_("The PDF renditions could not be split per document."))
             result = {}
-            for index, rec in enumerate(self):
+            for rec in self:
                 writer = PdfFileWriter()
-                writer.add_page(reader.pages[index])
+                for page in pages_of[rec.id]:
+                    writer.add_page(page)
                 writer.add_metadata({"/Title": snapshots[rec.id]["document_id"], "/Producer": "Học bạ số"})
                 buf = io.BytesIO()
                 writer.write(buf)
@@ -211,11 +223,13 @@ class HocbasoSignableMixin(models.AbstractModel):
                 rec.action_render_renditions()
             year = rec._hocbaso_school_year()
             pdf_meta = {
-                "reason": meta.get("reason") or _("Signed as %(title)s", title=ROLE_TITLES.get(role, role)),
+                # Document content, in the document's language (Vietnamese) whatever the user's language.
+                "reason": meta.get("reason") or f"{ROLE_TITLES.get(role, role)} ký xác nhận",
                 "location": rec._hocbaso_place(),
                 "name": meta.get("name"),
                 "role": role,
                 "role_label": ROLE_TITLES.get(role, role),
+                "lock": len(rec._hocbaso_expected_roles()) > 1 and role == rec._hocbaso_expected_roles()[-1],
                 "level": year.pades_level or "B-B",
                 "timestamp_url": year.tsa_url or None,
                 "trust_roots": self.env["hocbaso.certificate"]._trust_roots(),

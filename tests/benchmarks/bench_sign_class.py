@@ -28,6 +28,7 @@ import argparse
 import base64
 import contextlib
 import io
+import logging
 import os
 import statistics
 import sys
@@ -81,6 +82,9 @@ def bootstrap(db, conf):
     import threading
 
     threading.current_thread().dbname = db
+    # pyHanko warns on every school-seal signature that the locked field forbids form filling (DocMDP P=1):
+    # one line per document would drown the report.
+    logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)
     return odoo, Registry(db)
 
 
@@ -158,16 +162,17 @@ class Bench:
             done |= teacher_sheets
         return done, len(by_teacher)
 
-    def one_class(self, klass, clock, principal_wizard=True):
+    def one_class(self, klass, clock, principal_wizard=True, sign=True):
         sheets, teachers = self.subject_sheets(klass, clock)
         transcripts = klass.transcript_ids.filtered("result")
         with clock.step("year pages: render"):
             transcripts.action_render_renditions()
-        if not self.samples:
+        if not sign:
             rec = transcripts[0]
             self.samples = {"record": rec,
                             "pdf": base64.b64decode(rec.with_context(bin_size=False).pdf_file),
                             "xml": base64.b64decode(rec.with_context(bin_size=False).xml_file)}
+            return transcripts, sheets, teachers
         for role, cert in (("homeroom_teacher", self.cert_of(klass.homeroom_teacher_id)),
                            ("principal", self.cert_of(self.principal)), ("school_seal", self.seal)):
             with clock.step(f"sign as {role}"):
@@ -290,7 +295,7 @@ def main():
               f"{total:.1f} s → ≈{total / pupils * 35:.1f} s for 35 (linear)")
 
         # 3. per signature (same PDF, same run) -----------------------------------------------------------
-        bench.one_class(klass, Clock(env))  # a rendered, unsigned year page for the comparison
+        bench.one_class(klass, Clock(env), sign=False)  # a rendered, unsigned year page for the comparison
         sig = bench.per_signature(args.n)
         cr.rollback()
         per_doc = steps["sign as homeroom_teacher"] / pupils * 1000
