@@ -92,6 +92,11 @@ class HocbasoSignableMixin(models.AbstractModel):
             raise UserError(_("No XML schema version is configured: the document cannot be issued."))
         return schema
 
+    def _hocbaso_schema_used(self):
+        """The schema version the current XML rendition was produced with."""
+        self.ensure_one()
+        return self.xml_schema_id or self._hocbaso_schema()
+
     @api.model
     def _hocbaso_rule_error(self, err):
         return UserError(err.translate(self.env.lang) if isinstance(err, RuleError) else str(err))
@@ -238,7 +243,8 @@ class HocbasoSignableMixin(models.AbstractModel):
                 pdf_prep = pdf_sign.prepare(base64.b64decode(rec.with_context(bin_size=False).pdf_file),
                                             ROLE_FIELDS[role][0], cert, chain, pdf_meta)
                 xml_prep = xmldsig.prepare(base64.b64decode(rec.with_context(bin_size=False).xml_file), role,
-                                           cert, chain, signing_time=now)
+                                           cert, chain, signing_time=now,
+                                           schema_dir=rec._hocbaso_schema_used()._directory())
             except RuleError as err:
                 raise rec._hocbaso_rule_error(err) from err
             prepared.append({"record": rec, "pdf": pdf_prep, "xml": xml_prep, "time": now})

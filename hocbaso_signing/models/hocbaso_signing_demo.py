@@ -13,8 +13,9 @@ _logger = logging.getLogger(__name__)
 DEMO_PASSWORD = b"hocbaso"  # documented demo PIN of every demo PKCS#12 file; never stored by the application
 
 
-def demo_ca_path():
-    return os.path.join(config["data_dir"], "hocbaso", "demo_ca.pem")
+def demo_ca_path(dbname):
+    """Where the demo CA certificate of database ``dbname`` is exported (one per database)."""
+    return os.path.join(config["data_dir"], "hocbaso", dbname, "demo_ca.pem")
 
 
 class HocbasoSigningDemo(models.AbstractModel):
@@ -30,8 +31,9 @@ class HocbasoSigningDemo(models.AbstractModel):
         if Cert.search_count([("kind", "=", "trust_root"), ("company_id", "=", company.id)]):
             return
         ca = pki.make_ca("Học bạ số Demo CA", "Học bạ số Demo")
-        os.makedirs(os.path.dirname(demo_ca_path()), exist_ok=True)
-        with open(demo_ca_path(), "wb") as fh:
+        path = demo_ca_path(self.env.cr.dbname)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as fh:
             fh.write(ca.cert_pem)
         ca_pem = ca.cert_pem.decode()
         Cert.create({"name": "Học bạ số Demo CA", "kind": "trust_root", "company_id": company.id,

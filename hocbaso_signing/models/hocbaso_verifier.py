@@ -35,7 +35,7 @@ class HocbasoVerifier(models.AbstractModel):
         kind = "pdf" if data.lstrip()[:5] == b"%PDF-" else "xml"
         try:
             if kind == "pdf":
-                report = pdf_verify.verify(data, trust_roots)
+                report = pdf_verify.verify(data, trust_roots, revocation=True)
             else:
                 report = xml_verify.verify(data, trust_roots, self._schema_for(data)._directory())
         except RuleError as err:
