@@ -52,7 +52,7 @@ class HocbasoCertificate(models.Model):
     backend = fields.Selection(BACKENDS, "Key location", default="pkcs12", required=True)
     certificate_der = fields.Binary("Certificate", attachment=False, required=True)
     chain_pem = fields.Text("Certificate chain (PEM)")
-    subject = fields.Char("Subject", compute="_compute_details", store=True)
+    subject = fields.Char("Certificate subject", compute="_compute_details", store=True)
     common_name = fields.Char("Common name", compute="_compute_details", store=True)
     issuer = fields.Char("Issuer", compute="_compute_details", store=True)
     serial = fields.Char("Serial number", compute="_compute_details", store=True, index=True)
