@@ -182,7 +182,9 @@ class HocbasoSignableMixin(models.AbstractModel):
             # document reference (under the QR code), which tells where to cut.
             refs = {snapshots[rec.id]["document_id"]: rec.id for rec in self}
             pages_of, current = {}, None
-            for page in reader.pages:
+            if len(reader.pages) == len(self):  # the common case: one page each, no text extraction needed
+                pages_of = {rec.id: [page] for rec, page in zip(self, reader.pages, strict=True)}
+            for page in reader.pages if not pages_of else ():
                 text = (page.extract_text() or "").replace("\n", "")
                 found = next((ref for ref in refs if ref in text), None)
                 current = refs[found] if found and refs[found] not in pages_of else current

@@ -36,7 +36,7 @@ def _modules_installed(db):
 
 
 def _drop(db, data_dir):
-    subprocess.run(["dropdb", "--if-exists", db], check=False)
+    subprocess.run(["dropdb", "--if-exists", db], check=False, stderr=subprocess.DEVNULL)
     if data_dir:
         shutil.rmtree(os.path.join(data_dir, "filestore", db), ignore_errors=True)
 
