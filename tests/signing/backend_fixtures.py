@@ -15,29 +15,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import types
 from dataclasses import dataclass, field
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-import odoo.addons
-
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
-if ROOT not in odoo.addons.__path__:
-    odoo.addons.__path__.append(ROOT)
-
-ADDON = "hocbaso_signing"
-_name = f"odoo.addons.{ADDON}"
-if _name not in sys.modules:
-    _package = types.ModuleType(_name)
-    _package.__path__ = [os.path.join(ROOT, ADDON)]
-    _package.__package__ = _name
-    _package.__file__ = os.path.join(ROOT, ADDON, "__init__.py")
-    sys.modules[_name] = _package
-    odoo.addons.hocbaso_signing = _package
+# The addons are registered for plain pytest by tests/conftest.py.
 
 from odoo.addons.hocbaso_signing.tools import pki  # noqa: E402
 from tests.support.services import TestServices  # noqa: E402

@@ -7,28 +7,13 @@ Registers ``odoo.addons.hocbaso_signing`` as a bare package (its ``__init__`` is
 import datetime as dt
 import io
 import os
-import sys
-import types
 import warnings
-
-import odoo.addons
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
-    import odoo.http
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in odoo.addons.__path__:
-    odoo.addons.__path__.append(ROOT)
-for _addon in ("hocbaso_core", "hocbaso_signing"):
-    _name = f"odoo.addons.{_addon}"
-    if _name not in sys.modules:
-        _package = types.ModuleType(_name)
-        _package.__path__ = [os.path.join(ROOT, _addon)]
-        _package.__package__ = _name
-        _package.__file__ = os.path.join(ROOT, _addon, "__init__.py")
-        sys.modules[_name] = _package
-        setattr(odoo.addons, _addon, _package)
+# The addons are registered for plain pytest by tests/conftest.py.
 
 from asn1crypto import keys as asn1_keys  # noqa: E402
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402

@@ -8,28 +8,13 @@ backend (RSA PKCS#1 v1.5 over pre-hashed SHA-256 digests).
 import copy
 import datetime as dt
 import os
-import sys
-import types
 import warnings
-
-import odoo.addons
 
 with warnings.catch_warnings():  # LazyGettext reads odoo.http.request to pick the language
     warnings.simplefilter("ignore", DeprecationWarning)
-    import odoo.http
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in odoo.addons.__path__:
-    odoo.addons.__path__.append(ROOT)
-for _addon in ("hocbaso_core", "hocbaso_signing"):
-    _name = f"odoo.addons.{_addon}"
-    if _name not in sys.modules:
-        _package = types.ModuleType(_name)
-        _package.__path__ = [os.path.join(ROOT, _addon)]
-        _package.__package__ = _name
-        _package.__file__ = os.path.join(ROOT, _addon, "__init__.py")
-        sys.modules[_name] = _package
-        setattr(odoo.addons, _addon, _package)
+# The addons are registered for plain pytest by tests/conftest.py.
 
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec, padding, utils  # noqa: E402
