@@ -1,1 +1,1 @@
-from . import test_certificates, test_demo_signing, test_external_signing, test_signing
+from . import test_certificates, test_demo_signing, test_external_signing, test_signing, test_verify_tamper

@@ -1,6 +1,7 @@
 import base64
 import datetime as dt
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..tools import pki
@@ -55,3 +56,27 @@ class TestCertificates(SigningCase):
         self.assertIn(self.certs["math"], visible)
         self.assertNotIn(self.certs["music"], visible)
         self.assertIn(self.certs["seal"], visible)
+
+
+@tagged("post_install", "-at_install")
+class TestSignatureLog(SigningCase):
+    def test_hash_chain_reports_first_broken_link(self):
+        _sheets, transcripts = self.sign_class_a()
+        Log = self.env["hocbaso.signature"]
+        result = Log.check_chain()
+        self.assertTrue(result["ok"], result)
+        self.assertGreaterEqual(result["count"], 3 * len(transcripts))
+        entries = Log.search([], order="chain_seq")
+        self.assertEqual(entries[1].chain_prev, entries[0].chain_hash)
+        with self.assertRaises(UserError):
+            entries[0].signer_name = "Người khác"
+        with self.assertRaises(UserError):
+            entries[0].unlink()
+        entries[0].active = False  # a return invalidates a signature: kept, chain intact
+        self.assertTrue(Log.check_chain()["ok"])
+        victim = entries[len(entries) // 2]
+        self.env.cr.execute("UPDATE hocbaso_signature SET certificate_serial = 'ff' WHERE id = %s", [victim.id])
+        self.env.invalidate_all()
+        result = Log.check_chain()
+        self.assertFalse(result["ok"])
+        self.assertEqual(result["broken_seq"], victim.chain_seq)
