@@ -92,4 +92,21 @@ class HocbasoVerifier(models.AbstractModel):
             else:
                 checks.append({"code": "current_version", "ok": True,
                                "message": _("This is the current version of the document.")})
+        checks.append(self._signer_check(report.get("signatures") or []))
         return {"checks": checks, "transcript_ref": doc_ref}
+
+    def _signer_check(self, signatures):
+        """Every signature must come from a certificate registered here for that role (a person's own
+        certificate for a person's step, the school's organisation certificate for the seal)."""
+        Cert = self.env["hocbaso.certificate"].sudo().with_context(active_test=False)
+        for sig in signatures:
+            serial = (sig.get("serial") or "").lower()
+            cert = Cert.search([("serial", "=", serial), ("kind", "!=", "trust_root")], limit=1) if serial else Cert
+            role = sig.get("role")
+            expected_kind = "seal" if role == "school_seal" else "personal"
+            if not cert or (role and cert.kind != expected_kind):
+                return {"code": "signer_authorized", "ok": False,
+                        "message": _("The signature of %(signer)s was not made with a certificate registered "
+                                     "for this role.", signer=sig.get("signer") or "?")}
+        return {"code": "signer_authorized", "ok": True,
+                "message": _("Every signature was made with a registered certificate for its role.")}

@@ -172,3 +172,26 @@ class TestSigning(SigningCase):
 PASSWORD_STR = "mat-khau-thu"
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PYHANKO_CLI = os.path.join(REPO, ".build", "venv-pki", "bin", "pyhanko")
+
+
+@tagged("post_install", "-at_install")
+class TestSignerAuthorized(SigningCase):
+    def test_signature_by_a_non_signer_is_rejected(self):
+        """A certificate from the trusted CA that is not registered for the role does not make a valid page."""
+        from ..tools import pki as pki_tools
+        from ..tools.backends.pkcs12 import Pkcs12Backend
+
+        t = self.transcript_a1
+        self.fill_top(t)
+        t.action_render_renditions()
+        stranger = pki_tools.issue(self.ca, "Người Lạ")
+        backend = Pkcs12Backend(stranger.pkcs12(b"x", "x"), b"x")
+        t._hocbaso_sign("homeroom_teacher", backend)
+        t._hocbaso_sign("principal", self.backend("principal"), certificate=self.certs["principal"])
+        t._hocbaso_sign("school_seal", self.backend("music"), certificate=self.certs["music"])  # a person as seal
+        for field in ("pdf_file", "xml_file"):
+            data = t.with_context(bin_size=False)[field]
+            report = self.env["hocbaso.verifier"].verify_file(field, data.decode() if isinstance(data, bytes) else data)
+            self.assertFalse(report["valid"])
+            failing = {c["code"] for c in report["checks"] if not c["ok"]}
+            self.assertEqual(failing, {"signer_authorized"}, report["checks"])
