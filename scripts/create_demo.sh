@@ -13,8 +13,17 @@ installed() {
   done
   return $missing
 }
+# Fingerprint of the suite's sources: an existing database is upgraded when they changed.
+sources_hash() { (cd "$ROOT" && find $MODULES -type f ! -path '*/__pycache__/*' -print0 | sort -z \
+                  | xargs -0 sha1sum | sha1sum | cut -c1-16); }
+STAMP="$ROOT/.build/$DB.sources"
 if psql -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
   if installed; then
+    if [ "$(cat "$STAMP" 2>/dev/null)" != "$(sources_hash)" ]; then
+      echo "[demo] the modules changed: upgrading $DB"
+      "${ODOO[@]}" -d "$DB" -u "${MODULES// /,}" --stop-after-init --http-port 0 --log-level warn
+      sources_hash > "$STAMP"
+    fi
     echo "[demo] database $DB is ready"
     exit 0
   fi
@@ -30,4 +39,5 @@ if ! "${ODOO[@]}" -d "$DB" -i "${MODULES// /,}" --with-demo --load-language vi_V
   exit 1
 fi
 installed || { echo "[demo] modules not installed in $DB" >&2; dropdb --if-exists "$DB"; exit 1; }
+sources_hash > "$STAMP"
 echo "[demo] $DB created in $(( $(date +%s) - start ))s"
