@@ -117,9 +117,10 @@ class Bench:
         env = self.env
         transcripts = classes.transcript_ids.filtered("signed_roles")
         sheets = env["hocbaso.subject.sheet"].search([("class_id", "in", classes.ids)])
-        env["hocbaso.signature"].sudo().search([
-            "|", "&", ("res_model", "=", "hocbaso.transcript"), ("res_id", "in", transcripts.ids),
-            "&", ("res_model", "=", "hocbaso.subject.sheet"), ("res_id", "in", sheets.ids)]).unlink()
+        # The signature log refuses deletion through the ORM (it is append-only); the transaction is rolled back.
+        env.cr.execute("DELETE FROM hocbaso_signature WHERE (res_model = 'hocbaso.transcript' AND res_id = ANY(%s)) "
+                       "OR (res_model = 'hocbaso.subject.sheet' AND res_id = ANY(%s))", [transcripts.ids, sheets.ids])
+        env.invalidate_all()
         sheets.sudo().unlink()
         transcripts.sudo().write({"signed_roles": False, "pdf_file": False, "xml_file": False,
                                   "snapshot_json": False, "snapshot_sha256": False, "document_ref": False,
