@@ -1,10 +1,12 @@
 from . import (
     hocbaso_certificate,
+    hocbaso_competency_result,
     hocbaso_school_year,
     hocbaso_sign_request,
     hocbaso_signable_mixin,
     hocbaso_signature,
     hocbaso_signing_demo,
+    hocbaso_subject_result,
     hocbaso_subject_sheet,
     hocbaso_transcript,
     hocbaso_verifier,

@@ -1,6 +1,7 @@
-from odoo import fields, models
+from odoo import _, fields, models
 from odoo.addons.hocbaso_core.tools import personal_id as pid
 from odoo.addons.hocbaso_core.tools import tt27
+from odoo.exceptions import UserError
 
 from .hocbaso_signable_mixin import ROLE_TITLES
 
@@ -9,9 +10,31 @@ def _levels(line):
     return {p: line[f"level_{p}"] or None for p in tt27.POINTS}
 
 
+# Transcript fields printed on the signed page: frozen once a signature covers them (for every user, admin
+# included). Internal notes, the workflow state and the renditions written by the signing engine stay writable.
+LOCKED_FIELDS = {
+    "student_id", "class_id", "homeroom_comment", "commendation", "commendation_note", "reassessment_result",
+    "reassessment_date", "reassessment_comment", "promotion",
+}
+
+
 class HocbasoTranscript(models.Model):
     _name = "hocbaso.transcript"
     _inherit = ["hocbaso.transcript", "hocbaso.signable.mixin"]
+
+    def write(self, vals):
+        locked = set(vals) & LOCKED_FIELDS
+        signed = self.filtered("signed_roles") if locked else self.browse()
+        if signed:
+            raise UserError(_("%(name)s is signed: %(fields)s can no longer change; a correction creates a new "
+                              "version.", name=signed[0].name, fields=", ".join(
+                                  sorted(self._fields[f]._description_string(self.env) for f in locked))))
+        return super().write(vals)
+
+    def unlink(self):
+        if self.filtered("signed_roles"):
+            raise UserError(_("A signed transcript cannot be deleted."))
+        return super().unlink()
 
     subject_sheet_ids = fields.Many2many("hocbaso.subject.sheet", compute="_compute_subject_sheets",
                                          string="Subject sheets")

@@ -195,3 +195,35 @@ class TestSignerAuthorized(SigningCase):
             self.assertFalse(report["valid"])
             failing = {c["code"] for c in report["checks"] if not c["ok"]}
             self.assertEqual(failing, {"signer_authorized"}, report["checks"])
+
+
+@tagged("post_install", "-at_install")
+class TestSignedDataLocked(SigningCase):
+    def test_signed_data_cannot_change_for_anyone(self):
+        sheets, transcripts = self.sign_class_a()
+        t = transcripts[0]
+        toan = self.line(t, "toan")
+        env_admin = self.env(su=True)
+        for record, vals in ((toan, {"score_cn": "5"}), (toan, {"comment": "sửa"}),
+                             (t.competency_result_ids[:1], {"level_cn": "d"}),
+                             (t, {"homeroom_comment": "sửa"}), (t, {"commendation": False}),
+                             (t, {"promotion": "retained"})):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                record.with_env(env_admin).write(vals)
+        with self.assertRaises(UserError):
+            toan.with_env(env_admin).unlink()
+        with self.assertRaises(UserError):
+            t.with_env(env_admin).unlink()
+        self.assertEqual(toan.score_cn, "10")
+        # Fields outside the signed snapshot stay editable.
+        t.with_env(env_admin).note = "Ghi chú nội bộ"
+        self.assertEqual(t.note, "Ghi chú nội bộ")
+        # A subject sheet's signature alone locks that subject's results of the class.
+        other = self.transcript_b1
+        self.fill_top(other)
+        sheet_b = self.env["hocbaso.subject.sheet"]._ensure_for_classes(self.class_b).filtered(
+            lambda s: s.subject_id.code == "toan")
+        sheet_b._hocbaso_sign("subject_teacher", self.backend("math"), certificate=self.certs["math"])
+        with self.assertRaises(UserError):
+            self.line(other, "toan").with_user(self.u_math).write({"score_cn": "8"})
+        self.line(other, "am_nhac").with_user(self.u_music).write({"level_cn": "h"})  # not covered yet
