@@ -282,6 +282,11 @@ class HocbasoSignableMixin(models.AbstractModel):
             })
         return self.env["hocbaso.signature"].sudo().create(log_vals)
 
+    def _hocbaso_school_snapshot(self):
+        company = self.company_id
+        return {"name": company.name, "code": company.hocbaso_school_code or "",
+                "department_code": company.hocbaso_department_code or "", "place_name": self._hocbaso_place()}
+
     def _hocbaso_place(self):
         return self.company_id.hocbaso_place_name or self.company_id.city or ""
 

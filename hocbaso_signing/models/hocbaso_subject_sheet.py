@@ -68,9 +68,7 @@ class HocbasoSubjectSheet(models.Model):
             "document_id": f"BTH-{company.hocbaso_school_code or company.id}-{self.school_year_id.name}-"
                            f"{self.class_id.name}-{self.subject_id.code}-v1",
             "version": 1,
-            "school": {"name": company.name, "code": company.hocbaso_school_code or "",
-                       "department_code": company.hocbaso_department_code or "",
-                       "place_name": self._hocbaso_place()},
+            "school": self._hocbaso_school_snapshot(),
             "school_year": self.school_year_id.name,
             "class": {"name": self.class_id.name, "grade": self.class_id.grade,
                       "homeroom_teacher": self.class_id.homeroom_teacher_id.name or ""},

@@ -74,9 +74,7 @@ class HocbasoTranscript(models.Model):
             "document_id": f"HB-{company.hocbaso_school_code or company.id}-{self.school_year_id.name}-"
                            f"{student.student_code or student.id}-v1",
             "version": 1,
-            "school": {"name": company.name, "code": company.hocbaso_school_code or "",
-                       "department_code": company.hocbaso_department_code or "",
-                       "place_name": self._hocbaso_place()},
+            "school": self._hocbaso_school_snapshot(),
             "school_year": self.school_year_id.name,
             "student": {
                 "code": student.student_code or "", "personal_id": student.personal_id or "",

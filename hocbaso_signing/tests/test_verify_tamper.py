@@ -12,8 +12,6 @@ import io
 import re
 from unittest.mock import patch
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
 from lxml import etree
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
@@ -25,7 +23,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..tools import pdf_sign, pki, xmldsig
-from ..tools.backends.base import SignerBackend
+from ..tools.backends.key import KeyBackend
 from .common import SigningCase
 
 UTC = dt.UTC
@@ -52,29 +50,10 @@ MUST_PASS = {
 PYHANKO_LOGGERS = ("pyhanko.sign.diff_analysis.policies", "pyhanko.sign.validation.generic_cms")
 
 
-class LocalBackend(SignerBackend):
-    """Signs SHA-256 digests with an in-memory key (RSA PKCS#1 v1.5 / ECDSA over the pre-hashed digest)."""
+def LocalBackend(issued, key=None):
+    """The engine's in-memory key backend for a test certificate (optionally with another key)."""
+    return KeyBackend(key or issued.key, issued.cert, issued.chain)
 
-    def __init__(self, issued, key=None):
-        self.issued = issued
-        self.key = key or issued.key
-
-    @property
-    def certificate(self):
-        return self.issued.cert
-
-    @property
-    def chain(self):
-        return list(self.issued.chain)
-
-    def sign_digests(self, digests):
-        prehashed = utils.Prehashed(hashes.SHA256())
-        if isinstance(self.key, ec.EllipticCurvePrivateKey):
-            return [self.key.sign(d, ec.ECDSA(prehashed)) for d in digests]
-        return [self.key.sign(d, padding.PKCS1v15(), prehashed) for d in digests]
-
-
-# ------------------------------------------------------------------------------------------------ PDF helpers
 
 def _writer(pdf):
     return IncrementalPdfFileWriter(io.BytesIO(pdf))

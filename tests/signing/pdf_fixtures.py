@@ -16,11 +16,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # The addons are registered for plain pytest by tests/conftest.py.
 
 from asn1crypto import keys as asn1_keys  # noqa: E402
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import padding, utils  # noqa: E402
+from cryptography.hazmat.primitives import serialization  # noqa: E402
 
 from odoo.addons.hocbaso_signing.tools import pdf_sign, pki  # noqa: E402
-from odoo.addons.hocbaso_signing.tools.backends.base import SignerBackend  # noqa: E402
+from odoo.addons.hocbaso_signing.tools.backends.key import KeyBackend  # noqa: E402
 
 UTC = dt.UTC
 
@@ -34,25 +33,17 @@ DOCUMENT_ID = "HBS-2025-0001-Y1"
 SNAPSHOT_SHA256 = "ab" * 32
 
 
-class LocalBackend(SignerBackend):
-    """A file-key backend for tests: signs SHA-256 digests with ``Issued.key`` (PKCS#1 v1.5)."""
+class LocalBackend(KeyBackend):
+    """The in-memory key backend of the engine, counting its confirmations (``calls``)."""
 
     def __init__(self, issued, key=None):
+        super().__init__(key or issued.key, issued.cert, issued.chain)
         self.issued = issued
-        self.key = key or issued.key
         self.calls = 0
-
-    @property
-    def certificate(self):
-        return self.issued.cert
-
-    @property
-    def chain(self):
-        return list(self.issued.chain)
 
     def sign_digests(self, digests):
         self.calls += 1
-        return [self.key.sign(d, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256())) for d in digests]
+        return super().sign_digests(digests)
 
 
 class Pki:

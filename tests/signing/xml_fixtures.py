@@ -16,40 +16,25 @@ with warnings.catch_warnings():  # LazyGettext reads odoo.http.request to pick t
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The addons are registered for plain pytest by tests/conftest.py.
 
-from cryptography.hazmat.primitives import hashes  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec, padding, utils  # noqa: E402
 
 from odoo.addons.hocbaso_signing.tools import pki  # noqa: E402
-from odoo.addons.hocbaso_signing.tools.backends.base import SignerBackend  # noqa: E402
+from odoo.addons.hocbaso_signing.tools.backends.key import KeyBackend  # noqa: E402
 
 SCHEMA_DIR = os.path.join(ROOT, "hocbaso_signing", "data", "schemas", "1.0")
 UTC = dt.UTC
 
 
-class LocalBackend(SignerBackend):
-    """Signs digests with an in-memory key (tests and benchmarks only)."""
+class LocalBackend(KeyBackend):
+    """The in-memory key backend of the engine (tests and benchmarks), counting its confirmations."""
 
     def __init__(self, issued, cert=None, chain=None):
+        super().__init__(issued.key, cert or issued.cert, issued.chain if chain is None else chain)
         self.issued = issued
-        self._cert = cert or issued.cert
-        self._chain = list(issued.chain if chain is None else chain)
         self.calls = 0
-        self.key_type = "ecdsa" if isinstance(issued.key, ec.EllipticCurvePrivateKey) else "rsa"
-
-    @property
-    def certificate(self):
-        return self._cert
-
-    @property
-    def chain(self):
-        return self._chain
 
     def sign_digests(self, digests):
         self.calls += 1
-        prehashed = utils.Prehashed(hashes.SHA256())
-        if self.key_type == "ecdsa":
-            return [self.issued.key.sign(d, ec.ECDSA(prehashed)) for d in digests]
-        return [self.issued.key.sign(d, padding.PKCS1v15(), prehashed) for d in digests]
+        return super().sign_digests(digests)
 
 
 class TestPKI:

@@ -4,15 +4,14 @@ The password is used once, to open the file, and never kept: only the decrypted 
 backend's memory, for as long as the backend object does.
 """
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from .base import SignerBackend, SigningError, _lt, check_digests
+from .base import SigningError, _lt
+from .key import KeyBackend
 
 
-class Pkcs12Backend(SignerBackend):
+class Pkcs12Backend(KeyBackend):
     """:param p12_bytes: content of the PKCS#12 file
     :param password: its password (``str`` or ``bytes``; ``None`` for an unencrypted file)
     :param chain: optional intermediate certificates, issuer first (default: the other certificates of the file)
@@ -34,29 +33,11 @@ class Pkcs12Backend(SignerBackend):
         if key is None or cert is None:
             raise SigningError(_lt("The PKCS#12 file holds no private key with its certificate."),
                                code="no_key")
-        if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-            raise SigningError(_lt("Only RSA and ECDSA keys can sign."), code="key_type")
-        if cert.public_key().public_numbers() != key.public_key().public_numbers():
+        if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) and \
+                cert.public_key().public_numbers() != key.public_key().public_numbers():
             raise SigningError(_lt("The certificate in the PKCS#12 file does not match its private key."),
                                code="key_mismatch")
-        self._key = key
-        self._cert = cert
-        self._chain = list(chain) if chain is not None else _order_chain(cert, list(extra or []))
-        self.key_type = "rsa" if isinstance(key, rsa.RSAPrivateKey) else "ecdsa"
-
-    @property
-    def certificate(self):
-        return self._cert
-
-    @property
-    def chain(self):
-        return list(self._chain)
-
-    def sign_digests(self, digests):
-        digests = check_digests(digests)
-        if self.key_type == "rsa":
-            return [self._key.sign(d, padding.PKCS1v15(), Prehashed(hashes.SHA256())) for d in digests]
-        return [self._key.sign(d, ec.ECDSA(Prehashed(hashes.SHA256()))) for d in digests]
+        super().__init__(key, cert, list(chain) if chain is not None else _order_chain(cert, list(extra or [])))
 
 
 def _order_chain(cert, others):
