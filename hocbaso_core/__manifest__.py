@@ -28,6 +28,9 @@
         "views/res_company_views.xml",
         "views/hocbaso_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["hocbaso_core/static/tests/tours/**/*"],
+    },
     "demo": [
         "demo/hocbaso_demo.xml",
     ],

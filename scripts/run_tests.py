@@ -22,6 +22,7 @@ PY = os.path.join(BUILD, "venv", "bin", "python")
 ODOO = [PY, os.path.join(BUILD, "odoo", "usr", "bin", "odoo"), "-c", os.path.join(BUILD, "odoo.conf")]
 RESULT_RE = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
 LOG_ERROR_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+SKIP_RE = re.compile(r"^\S+ \S+ \d+ \w+ \S+ odoo\.addons\.\S+: skipped (\S+)")
 
 
 def free_port():
@@ -53,7 +54,7 @@ def run_odoo_module(module, logdir):
     duration = time.time() - start
     subprocess.run(["dropdb", "--if-exists", db], check=False)
     failed = errors = total = 0
-    error_lines = []
+    error_lines, skipped = [], []
     with open(log, encoding="utf-8", errors="replace") as fh:
         for line in fh:
             m = RESULT_RE.search(line)
@@ -63,11 +64,15 @@ def run_odoo_module(module, logdir):
                 total += int(m.group(3))
             elif LOG_ERROR_RE.match(line):
                 error_lines.append(line.rstrip())
-    bad = failed + errors
+            elif SKIP_RE.match(line):
+                skipped.append(line.rstrip())
+    # A skipped test is not a passed one (Odoo counts it as run): it counts as failed.
+    bad = failed + errors + len(skipped)
+    error_lines += skipped
     # An ERROR in the log that no test accounts for (install crash, broken data) is a failure too.
     if (error_lines and bad == 0) or proc.returncode != 0 or total == 0:
         bad = max(bad, 1)
-    passed = max(total - failed - errors, 0)
+    passed = max(total - failed - errors - len(skipped), 0)
     print(f"[odoo:{module}] {passed} passed, {bad} failed in {duration:.0f}s (log: {log})")
     if bad:
         for line in error_lines[:40]:
