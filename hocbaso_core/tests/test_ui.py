@@ -7,7 +7,6 @@ from .common import HocbasoCase
 class TestGridEntryTour(HocbasoCase, HttpCase):
     def test_subject_teacher_enters_results_in_the_grid(self):
         """Chromium: the math teacher opens the class grid and enters a level and a score."""
-        self.u_math.lang = "en_US"
         action = self.class_a.with_user(self.u_math).action_open_subject_grid()
         action["domain"] = [("class_id", "=", self.class_a.id), ("subject_id.code", "=", "toan")]
         action["context"] = {}

@@ -18,8 +18,8 @@ registry.category("web_tour.tours").add("hocbaso_grid_entry", {
             run: "click",
         },
         {
-            content: "Choose 'Completed well'",
-            trigger: ".o_select_menu_item:contains(Completed well)",
+            content: "Choose 'Hoàn thành tốt' (Completed well)",
+            trigger: ".o_select_menu_item:contains(Hoàn thành tốt), .o_select_menu_item:contains(Completed well)",
             run: "click",
         },
         {
