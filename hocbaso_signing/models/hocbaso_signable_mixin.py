@@ -220,6 +220,7 @@ class HocbasoSignableMixin(models.AbstractModel):
         if certificate and certificate._x509() and certificate._x509() != cert:
             raise UserError(_("The key does not belong to certificate %(name)s.", name=certificate.name))
         now = dt.datetime.now(dt.UTC)
+        trust_roots = self.env["hocbaso.certificate"]._trust_roots()  # once per batch, not per document
         prepared = []
         for rec in self:
             if role not in rec._hocbaso_expected_roles():
@@ -239,7 +240,7 @@ class HocbasoSignableMixin(models.AbstractModel):
                 "lock": len(rec._hocbaso_expected_roles()) > 1 and role == rec._hocbaso_expected_roles()[-1],
                 "level": year.pades_level or "B-B",
                 "timestamp_url": year.tsa_url or None,
-                "trust_roots": self.env["hocbaso.certificate"]._trust_roots(),
+                "trust_roots": trust_roots,
             }
             try:
                 pdf_prep = pdf_sign.prepare(base64.b64decode(rec.with_context(bin_size=False).pdf_file),
