@@ -11,5 +11,6 @@ from . import (
     hocbaso_teaching_assignment,
     hocbaso_transcript,
     hr_employee,
+    hr_employee_public,
     res_company,
 )

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, fields, models
 from odoo.addons.hocbaso_core.models.hocbaso_competency_result import LEVEL_FIELDS
 from odoo.exceptions import UserError
 
@@ -9,6 +9,9 @@ class HocbasoCompetencyResult(models.Model):
     """Once the pupil's page is signed, its qualities and competencies cannot change."""
 
     _inherit = "hocbaso.competency.result"
+
+    # Lines of a superseded version (correction) leave the grids with their page.
+    active = fields.Boolean(related="transcript_id.active", store=True, string="Active")
 
     def _hocbaso_signed_cover(self):
         return self.filtered(lambda r: r.transcript_id.sudo().signed_roles)

@@ -36,6 +36,7 @@ class HocbasoSignRequest(models.Model):
     state = fields.Selection([("pending", "Waiting for the token"), ("done", "Signed"), ("failed", "Failed"),
                               ("expired", "Expired")], default="pending", readonly=True, index=True)
     error = fields.Text("Error", readonly=True)
+    meta_json = fields.Json("Signature details", readonly=True, copy=False)
 
     _name_uniq = models.Constraint("UNIQUE(name)", "The request ID must be unique.")
 
@@ -47,6 +48,7 @@ class HocbasoSignRequest(models.Model):
     def _create_for(self, documents, role, certificate, meta=None):
         """Prepare ``documents`` for ``role`` and open a request; returns (request, one-time token)."""
         cert = certificate._x509()
+        meta, on_behalf = documents._hocbaso_cascade_before_sign(role, meta)
         prepared = documents._hocbaso_prepare_signing(role, cert, certificate._chain(), certificate, meta)
         digests = [d for item in prepared for d in (item["pdf"].digest, item["xml"].digest)]
         labels = [label for item in prepared for label in (f"{item['record'].document_ref} (PDF)",
@@ -60,7 +62,7 @@ class HocbasoSignRequest(models.Model):
                                "xml": item["xml"].to_dict(), "time": item["time"].isoformat()}
                               for item in prepared],
             "expires_at": dt.datetime.fromisoformat(req["expires_at"]).replace(tzinfo=None),
-            "user_id": self.env.user.id,
+            "user_id": self.env.user.id, "meta_json": {"meta": meta, "on_behalf": on_behalf},
         })
         return record.with_env(self.env), req["token"]
 
@@ -87,9 +89,14 @@ class HocbasoSignRequest(models.Model):
                              "xml": xmldsig.Prepared.from_dict(item["xml"]),
                              "time": dt.datetime.fromisoformat(item["time"])})
         signer = req.user_id
-        signed = documents.with_user(signer)._hocbaso_finish_signing(
+        documents = documents.with_user(signer)
+        documents._hocbaso_cascade_check(req.role)
+        extra = req.meta_json or {}
+        signed = documents._hocbaso_finish_signing(
             prepared, values, req.role, certificate=req.certificate_id,
-            meta={"name": req.certificate_id.employee_id.name or req.certificate_id.common_name})
+            meta=dict(extra.get("meta") or {}, name=req.certificate_id.employee_id.name or req.certificate_id.common_name),
+            on_behalf=extra.get("on_behalf"))
+        documents._hocbaso_cascade_after_sign(req.role)
         req.write({"state": "done", "prepared_json": False, "token_hash": False})
         return signed
 

@@ -19,6 +19,10 @@ from ..tools import snapshot as snapshot_tools
 
 _logger = logging.getLogger(__name__)
 
+# Only the workflow engine writes the workflow and rendition fields. Its context carries this object, which no
+# RPC client can send (a JSON context only holds plain values): ``sudo()`` alone is not enough.
+ENGINE = object()
+
 # Signature field of each role in the PDF, and its box in the bottom margin (38 mm, kept free of content)
 # of the last page (points, A4 = 595 x 842).
 ROLE_FIELDS = {
@@ -81,6 +85,10 @@ class HocbasoSignableMixin(models.AbstractModel):
     def _hocbaso_school_year(self):
         raise NotImplementedError
 
+    def _hocbaso_engine(self):
+        """Writer of the workflow and rendition fields (see ENGINE)."""
+        return self.sudo().with_context(hocbaso_engine=ENGINE)
+
     # ------------------------------------------------------------------ helpers
     def _hocbaso_roles_done(self):
         self.ensure_one()
@@ -119,7 +127,7 @@ class HocbasoSignableMixin(models.AbstractModel):
             raise UserError(_("%(name)s is already signed: its renditions are frozen.", name=signed[0].display_name))
         snapshots = {}
         for rec in self:
-            snap = rec._hocbaso_snapshot()
+            snap = rec.sudo()._hocbaso_snapshot()  # access checked above; staff names are HR data
             schema = rec._hocbaso_schema()
             snap["schema_version"] = schema.version
             snapshots[rec.id] = snap
@@ -142,7 +150,7 @@ class HocbasoSignableMixin(models.AbstractModel):
                 ], document_id=snap["document_id"], snapshot_sha256=sha)
             except RuleError as err:
                 raise rec._hocbaso_rule_error(err) from err
-            rec.sudo().write({
+            rec._hocbaso_engine().write({
                 "snapshot_json": snapshot_tools.canonical_bytes(snap).decode(),
                 "snapshot_sha256": sha,
                 "document_ref": snap["document_id"],
@@ -236,7 +244,7 @@ class HocbasoSignableMixin(models.AbstractModel):
                 "location": rec._hocbaso_place(),
                 "name": meta.get("name"),
                 "role": role,
-                "role_label": ROLE_TITLES.get(role, role),
+                "role_label": meta.get("role_label") or ROLE_TITLES.get(role, role),
                 "lock": len(rec._hocbaso_expected_roles()) > 1 and role == rec._hocbaso_expected_roles()[-1],
                 "level": year.pades_level or "B-B",
                 "timestamp_url": year.tsa_url or None,
@@ -266,7 +274,7 @@ class HocbasoSignableMixin(models.AbstractModel):
             except RuleError as err:
                 raise rec._hocbaso_rule_error(err) from err
             # The renditions are engine output, not user input: written as superuser once the checks passed.
-            rec.sudo().write({
+            rec._hocbaso_engine().write({
                 "pdf_file": base64.b64encode(pdf),
                 "xml_file": base64.b64encode(xml),
                 "signed_roles": ",".join([*rec._hocbaso_roles_done(), role]),
@@ -280,6 +288,7 @@ class HocbasoSignableMixin(models.AbstractModel):
                 "on_behalf": on_behalf or False, "snapshot_sha256": rec.snapshot_sha256,
                 "pdf_sha256": hashlib.sha256(pdf).hexdigest(), "xml_sha256": hashlib.sha256(xml).hexdigest(),
                 "company_id": rec.company_id.id,
+                "pdf_file": base64.b64encode(pdf), "xml_file": base64.b64encode(xml),
             })
         return self.env["hocbaso.signature"].sudo().create(log_vals)
 

@@ -43,6 +43,12 @@ class HocbasoSignature(models.Model):
     xml_sha256 = fields.Char("XML SHA-256 after signing")
     company_id = fields.Many2one("res.company", "School", index=True)
     active = fields.Boolean(default=True, help="Unset when a return invalidates the signature (kept, not deleted).")
+    invalidated_reason = fields.Text("Invalidated because", readonly=True)
+    invalidated_by_id = fields.Many2one("res.users", "Invalidated by", readonly=True)
+    invalidated_date = fields.Datetime("Invalidated on", readonly=True)
+    # The renditions right after this signature: a return to an earlier step restores them.
+    pdf_file = fields.Binary("PDF after signing", attachment=True, readonly=True)
+    xml_file = fields.Binary("XML after signing", attachment=True, readonly=True)
     chain_seq = fields.Integer("Log sequence", readonly=True, copy=False, index=True)
     chain_prev = fields.Char("Previous entry hash", readonly=True, copy=False)
     chain_hash = fields.Char("Entry hash", readonly=True, copy=False)
@@ -79,8 +85,13 @@ class HocbasoSignature(models.Model):
         self.flush_model(CHAIN_FIELDS)
         return records
 
+    def _hocbaso_invalidate(self, reason):
+        """A return undid the step: the entry stays in the log, marked invalid with the reason."""
+        self.sudo().write({"active": False, "invalidated_reason": reason, "invalidated_by_id": self.env.user.id,
+                           "invalidated_date": fields.Datetime.now()})
+
     def write(self, vals):
-        frozen = set(vals) & set(PAYLOAD_FIELDS + CHAIN_FIELDS)
+        frozen = set(vals) & set(PAYLOAD_FIELDS + CHAIN_FIELDS + ("pdf_file", "xml_file"))
         if frozen and not self.env.context.get("hocbaso_chain_init"):
             raise UserError(_("A signature log entry cannot be changed."))
         return super().write(vals)

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, fields, models
 from odoo.addons.hocbaso_core.models.hocbaso_subject_result import LEVEL_FIELDS, SCORE_FIELDS
 from odoo.exceptions import UserError
 
@@ -10,12 +10,17 @@ class HocbasoSubjectResult(models.Model):
 
     _inherit = "hocbaso.subject.result"
 
+    # Lines of a superseded version (correction) leave the grids with their page.
+    active = fields.Boolean(related="transcript_id.active", store=True, string="Active")
+
     def _hocbaso_signed_cover(self):
         sheets = self.env["hocbaso.subject.sheet"].sudo().search([
             ("class_id", "in", self.class_id.ids), ("subject_id", "in", self.subject_id.ids),
             ("signed_roles", "!=", False)])
         covered = {(s.class_id.id, s.subject_id.id) for s in sheets}
-        return self.filtered(lambda r: (r.class_id.id, r.subject_id.id) in covered
+        # A correction (version 2+) is signed on the pupil's page only: the class sheet covers the first version.
+        return self.filtered(lambda r: ((r.class_id.id, r.subject_id.id) in covered
+                                        and not r.transcript_id.sudo().previous_version_id)
                              or r.transcript_id.sudo().signed_roles)
 
     def write(self, vals):

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.addons.hocbaso_core.tools import tt27
+from odoo.exceptions import UserError
 
+from ..tools import cascade
 from .hocbaso_signable_mixin import ROLE_TITLES
 
 
@@ -10,7 +12,8 @@ class HocbasoSubjectSheet(models.Model):
 
     _name = "hocbaso.subject.sheet"
     _description = "Class subject sheet"
-    _inherit = ["hocbaso.signable.mixin", "mail.thread"]
+    _inherit = ["hocbaso.signable.mixin", "hocbaso.cascade.mixin", "mail.thread", "mail.activity.mixin"]
+    _hocbaso_document_kind = "subject_sheet"
     _order = "class_id, subject_id"
     _check_company_auto = True
 
@@ -92,10 +95,95 @@ class HocbasoSubjectSheet(models.Model):
                     vals.append({"class_id": klass.id, "subject_id": subject.id})
         return self.create(vals)
 
-    def _hocbaso_sign(self, role, backend, certificate=None, meta=None, on_behalf=None):
-        res = super()._hocbaso_sign(role, backend, certificate=certificate, meta=meta, on_behalf=on_behalf)
-        self.sudo().write({"state": "signed"})
+    # ------------------------------------------------------------------ approval cascade
+    def _hocbaso_context(self, blocking=0, sheets_all_signed=False):
+        self.ensure_one()
+        teachers = self.class_id.assignment_ids.filtered(lambda a: a.subject_id == self.subject_id).teacher_id
+        return cascade.DocumentContext(
+            state=self.state, document="subject_sheet", subject_teacher_employee_ids=frozenset(teachers.ids),
+            homeroom_employee_id=self.class_id.homeroom_teacher_id.id or None,
+            principal_employee_id=self.company_id.hocbaso_principal_id.id or None,
+            seal_holder_position=self.company_id.hocbaso_seal_holder_position or "principal",
+            class_name=self.class_id.name or "")
+
+    def _hocbaso_refusals(self, action="sign_subject", store=True):
+        actor = None
+        out = {}
         for rec in self:
-            rec.message_post(body=_("Signed by %(name)s.", name=res.filtered(lambda s, r=rec: s.res_id == r.id)
-                                    .signer_name))
-        return res
+            actor = actor if actor and rec.company_id == self[:1].company_id else self._hocbaso_actor(rec.company_id)
+            refusal = rec._hocbaso_refusal(action, actor, rec._hocbaso_context())
+            if refusal:
+                out[rec.id] = refusal
+        return out
+
+    def _hocbaso_cascade_sign(self, role, backend, certificate=None, meta=None):
+        """The subject teacher signs the class sheets: they freeze the subject's results of the class."""
+        meta, on_behalf = self._hocbaso_cascade_before_sign(role, meta)
+        result = self._hocbaso_sign(role, backend, certificate=certificate, meta=meta, on_behalf=on_behalf)
+        self._hocbaso_cascade_after_sign(role)
+        return result
+
+    def _hocbaso_cascade_check(self, role):
+        if role != "subject_teacher":
+            raise UserError(_("A subject sheet is signed by its subject teacher only."))
+        refusals = self._hocbaso_refusals("sign_subject")
+        if refusals:
+            raise UserError("\n".join(refusals.values()))
+
+    def _hocbaso_cascade_before_sign(self, role, meta=None):
+        self._hocbaso_cascade_check(role)
+        self.action_render_renditions()  # the signature freezes the current results
+        return dict(meta or {}), None
+
+    def _hocbaso_cascade_after_sign(self, role):
+        self._hocbaso_engine().write({"state": "signed", "returned": False})
+        signatures = self.env["hocbaso.signature"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids), ("active", "=", True)])
+        for rec in self:
+            rec._hocbaso_post(_("Signed by %(name)s.", name=signatures.filtered(
+                lambda s, r=rec: s.res_id == r.id)[:1].signer_name))
+        self._hocbaso_classes_ready()
+
+    def _hocbaso_classes_ready(self):
+        """Notify the homeroom teacher of each class whose subject sheets are now all signed."""
+        Transcript = self.env["hocbaso.transcript"]
+        for klass in self.class_id.sudo():
+            expected = klass.transcript_ids.subject_result_ids.subject_id
+            signed = self.sudo().search([("class_id", "=", klass.id), ("state", "=", "signed")]).subject_id
+            if expected and not (expected - signed):
+                pages = klass.transcript_ids.filtered(lambda p: p.state in ("draft", "ready"))
+                if pages:
+                    klass._hocbaso_notify("sign_homeroom", Transcript._hocbaso_next_users("sign_homeroom", klass),
+                                          len(pages))
+
+    def _hocbaso_apply_return(self, target_state, reason, roles):
+        """A returned sheet reopens the subject's results; the pages of the class that embed it go back to
+        data entry (their signatures are invalidated too). Issued pages are corrected by a new version."""
+        pages = self.class_id.transcript_ids.filtered(lambda p: p.state != "draft")
+        if pages.filtered(lambda p: p.state == "issued"):
+            raise UserError(_("Pages of class %(klass)s are already issued: correct them by a new version instead "
+                              "of returning the subject sheet.", klass=self.class_id.name))
+        super()._hocbaso_apply_return(target_state, reason, roles)
+        for page in pages:
+            page_roles = cascade.return_to(page.state, "draft", reason, document="year_page")
+            page._hocbaso_apply_return("draft", _("Subject sheet %(sheet)s returned: %(reason)s",
+                                                  sheet=self.name, reason=reason), page_roles)
+
+    def _hocbaso_notify_return(self, target_state, reason):
+        sheet = self.sudo()  # staff data is HR data
+        users = sheet.teacher_id.user_id or sheet.class_id.homeroom_teacher_id.user_id
+        sheet.activity_schedule(
+            act_type_xmlid="hocbaso_signing.mail_activity_type_hocbaso_sign",
+            date_deadline=self.school_year_id.sign_deadline or fields.Date.context_today(self),
+            summary=_("Returned: %(name)s", name=self.name), note=reason, user_id=users[:1].id or self.env.user.id)
+
+    def action_open_sign_wizard(self):
+        if self.filtered(lambda s: s.state != "draft"):
+            raise UserError(_("Select subject sheets that are not signed yet."))
+        return {"type": "ir.actions.act_window", "res_model": "hocbaso.sign.wizard", "view_mode": "form",
+                "target": "new", "name": _("Sign"),
+                "context": {"active_model": self._name, "active_ids": self.ids, "default_role": "subject_teacher"}}
+
+    def action_open_return(self):
+        return {"type": "ir.actions.act_window", "res_model": "hocbaso.return.wizard", "view_mode": "form",
+                "target": "new", "context": {"active_model": self._name, "active_ids": self.ids}}

@@ -49,19 +49,30 @@ class SigningCase(HocbasoCase):
     def backend(self, key):
         return self.certs[key]._get_backend(PASSWORD.decode())
 
-    def sign_class_a(self):
-        """Teachers sign their subject sheets, then homeroom, principal and seal sign the pupils' pages."""
-        for t in self.class_a.transcript_ids:
-            self.fill_top(t)
+    def sign_sheets_a(self, fill=True):
+        """Fill class A's results (top levels) and let each teacher sign their subject sheets."""
+        if fill:
+            for t in self.class_a.transcript_ids:
+                self.fill_top(t)
         Sheet = self.env["hocbaso.subject.sheet"]
-        sheets = Sheet._ensure_for_classes(self.class_a)
-        for key, employee in (("math", self.e_math), ("music", self.e_music), ("gvcn_a", self.e_gvcn_a)):
-            mine = sheets.filtered(lambda s, e=employee: s.teacher_id == e)
-            mine._hocbaso_sign("subject_teacher", self.backend(key), certificate=self.certs[key])
+        sheets = Sheet._ensure_for_classes(self.class_a) | Sheet.search([("class_id", "=", self.class_a.id)])
+        for key, user in (("math", self.u_math), ("music", self.u_music), ("gvcn_a", self.u_gvcn_a)):
+            mine = sheets.filtered(lambda s, e=user.employee_id: s.teacher_id == e and s.state == "draft")
+            mine.with_user(user)._hocbaso_cascade_sign("subject_teacher", self.backend(key),
+                                                       certificate=self.certs[key])
+        return sheets
+
+    def sign_class_a(self):
+        """The whole cascade with the real users: teachers sign their subject sheets, the homeroom teacher signs
+        the pupils' pages, the team leader checks them, the principal signs and applies the seal."""
+        sheets = self.sign_sheets_a()
         transcripts = self.class_a.transcript_ids
-        transcripts.action_render_renditions()
-        for role, key in (("homeroom_teacher", "gvcn_a"), ("principal", "principal"), ("school_seal", "seal")):
-            transcripts._hocbaso_sign(role, self.backend(key), certificate=self.certs[key])
+        transcripts.with_user(self.u_gvcn_a)._hocbaso_cascade_sign(
+            "homeroom_teacher", self.backend("gvcn_a"), certificate=self.certs["gvcn_a"])
+        transcripts.with_user(self.u_leader).action_check()
+        for role, key in (("principal", "principal"), ("school_seal", "seal")):
+            transcripts.with_user(self.u_principal)._hocbaso_cascade_sign(role, self.backend(key),
+                                                                          certificate=self.certs[key])
         return sheets, transcripts
 
     def file_b64(self, record, field):

@@ -50,9 +50,7 @@ class TestExternalSigning(SigningCase, HttpCase):
             "backend": "external", "certificate_der": base64.b64encode(issued.cert_der),
             "chain_pem": self.ca.cert_pem.decode()})
         transcripts = self.class_a.transcript_ids
-        for t in transcripts:
-            self.fill_top(t)
-        transcripts.action_render_renditions()
+        self.sign_sheets_a()
         wizard = self.env["hocbaso.sign.wizard"].with_user(self.u_gvcn_a).with_context(
             active_model="hocbaso.transcript", active_ids=transcripts.ids).create({
                 "role": "homeroom_teacher", "certificate_id": cert.id})
@@ -63,6 +61,7 @@ class TestExternalSigning(SigningCase, HttpCase):
         token = secrets.decrypt(wizard.token_encrypted, config["data_dir"], config.get("hocbaso_secret_key"))
         self.assertNotIn(token, str(request.sudo().read()[0]), "only the token's hash is stored")
         self.assertFalse(transcripts.filtered("signed_roles"), "nothing signed before the token answers")
+        self.env.flush_all()  # the HTTP worker reads the data through its own environment
         # The desktop signer is a separate process: let its requests reach the test server.
         with tempfile.TemporaryDirectory() as tmp, patch.object(self, "http_request_allow_all", True), \
                 release_test_lock():
@@ -80,6 +79,7 @@ class TestExternalSigning(SigningCase, HttpCase):
         self.env.invalidate_all()  # the HTTP worker wrote through the same test cursor
         self.assertEqual(request.state, "done")
         self.assertEqual(transcripts.mapped("signed_roles"), ["homeroom_teacher"] * len(transcripts))
+        self.assertEqual(transcripts.mapped("state"), ["homeroom_signed"] * len(transcripts))
         pdf = base64.b64decode(transcripts[0].with_context(bin_size=False).pdf_file)
         report = self.env["hocbaso.verifier"].verify_file("t.pdf", base64.b64encode(pdf).decode())
         intact = [c for c in report["checks"] if c["code"] == "signature_intact"]

@@ -1,1 +1,8 @@
-from . import hocbaso_sign_wizard, hocbaso_verify_wizard
+from . import (
+    hocbaso_correction_wizard,
+    hocbaso_progress_export,
+    hocbaso_reassessment,
+    hocbaso_return_wizard,
+    hocbaso_sign_wizard,
+    hocbaso_verify_wizard,
+)

@@ -9,7 +9,6 @@ from ..tools import secrets
 from ..tools.backends import SigningError
 
 _logger = logging.getLogger(__name__)
-BATCH_SIZE = 50
 
 
 class HocbasoSignWizard(models.TransientModel):
@@ -22,9 +21,15 @@ class HocbasoSignWizard(models.TransientModel):
                                  required=True, default=lambda self: self.env.context.get("active_model"))
     res_ids = fields.Json("Documents", default=lambda self: self.env.context.get("active_ids") or [])
     document_count = fields.Integer("Number of documents", compute="_compute_document_count")
-    role = fields.Selection(ROLES, "Sign as", required=True)
+    role = fields.Selection(ROLES, "Sign as", required=True, default=lambda self: self._default_role())
     certificate_id = fields.Many2one("hocbaso.certificate", "Certificate", required=True,
-                                     domain="[('kind', '!=', 'trust_root')]")
+                                     domain="[('kind', '!=', 'trust_root')]",
+                                     default=lambda self: self._default_certificate())
+    eligible_count = fields.Integer("Can be signed now", compute="_compute_eligibility")
+    refused_summary = fields.Text("Cannot be signed now", compute="_compute_eligibility")
+    job_id = fields.Many2one("hocbaso.sign.job", "Signing job", readonly=True)
+    job_progress = fields.Float(related="job_id.progress", string="Progress (%)")
+    job_state = fields.Selection(related="job_id.state", string="Job status")
     backend = fields.Selection(related="certificate_id.backend")
     secret = fields.Char("PIN / password", compute="_compute_secret", inverse="_inverse_secret",
                          help="Asked now and never stored in clear.")
@@ -49,6 +54,45 @@ class HocbasoSignWizard(models.TransientModel):
         for wiz in self:
             wiz.document_count = len(wiz.res_ids or [])
 
+    @api.model
+    def _default_role(self):
+        role = self.env.context.get("default_role")
+        if role:
+            return role
+        return "subject_teacher" if self.env.context.get("active_model") == "hocbaso.subject.sheet" else False
+
+    @api.model
+    def _default_certificate(self):
+        """The signer's own usable certificate; the school's seal certificate for the seal."""
+        Cert = self.env["hocbaso.certificate"]
+        role = self.env.context.get("default_role") or self._default_role()
+        if role == "school_seal":
+            certs = Cert.search([("kind", "=", "seal"), ("company_id", "in", self.env.companies.ids)])
+        else:
+            certs = Cert.search([("kind", "=", "personal"), ("user_id", "=", self.env.uid)])
+        return certs.filtered(lambda c: c.is_usable())[:1]
+
+    @api.depends("res_ids", "res_model", "role")
+    def _compute_eligibility(self):
+        for wiz in self:
+            docs = wiz._documents() if wiz.res_model else None
+            if not docs or not wiz.role:
+                wiz.eligible_count, wiz.refused_summary = len(docs or []), False
+                continue
+            refused = wiz._refusals(docs)
+            wiz.eligible_count = len(docs) - len(refused)
+            wiz.refused_summary = "\n".join(refused.values()) or False
+
+    def _refusals(self, docs, store=False):
+        if docs._name == "hocbaso.subject.sheet":
+            return docs._hocbaso_refusals("sign_subject") if self.role == "subject_teacher" else {
+                d.id: _("A subject sheet is signed by its subject teacher only.") for d in docs}
+        action = {"homeroom_teacher": "sign_homeroom", "principal": "sign_principal", "school_seal": "seal"}.get(
+            self.role)
+        if not action:
+            return {d.id: _("A year page is not signed by a subject teacher.") for d in docs}
+        return docs._hocbaso_refusals(action, store=store)  # the preview stores no finding
+
     def _compute_secret(self):
         for wiz in self:
             wiz.secret = False
@@ -61,6 +105,8 @@ class HocbasoSignWizard(models.TransientModel):
         return self.env[self.res_model].browse(self.res_ids or []).exists()
 
     def action_sign(self):
+        """Sign every document that can be signed now with ONE confirmation (PIN / remote authorisation),
+        by batches committed one by one (a crash is resumed without signing anything twice)."""
         self.ensure_one()
         docs = self._documents()
         if not docs:
@@ -70,6 +116,10 @@ class HocbasoSignWizard(models.TransientModel):
         cert = self.certificate_id
         if cert.user_id and cert.user_id != self.env.user and not self.env.su:
             raise UserError(_("You can only sign with your own certificate."))
+        refused = self._refusals(docs, store=True)
+        if len(refused) == len(docs):
+            raise UserError("\n".join(refused.values()))
+        docs = docs.filtered(lambda d: d.id not in refused)
         if cert.backend == "external":
             request, token = self.env["hocbaso.sign.request"]._create_for(
                 docs, self.role, cert, meta={"name": cert.employee_id.name or cert.common_name})
@@ -78,15 +128,28 @@ class HocbasoSignWizard(models.TransientModel):
             return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
                     "view_mode": "form", "target": "new"}
         try:
-            backend = cert._get_backend(secret)
-            signed = self.env["hocbaso.signature"]
-            for start in range(0, len(docs), BATCH_SIZE):
-                chunk = docs[start:start + BATCH_SIZE]
-                signed |= chunk._hocbaso_sign(self.role, backend, certificate=cert,
-                                              meta={"name": cert.employee_id.name or cert.common_name})
-                _logger.info("Signed %s/%s documents as %s", start + len(chunk), len(docs), self.role)
+            cert._get_backend(secret)  # wrong PIN / unusable certificate: stop before anything is queued
         except SigningError as err:
-            raise UserError(_("Signing failed: %(error)s", error=str(err))) from err
+            raise UserError(_("Signing failed: %(error)s", error=err.translate(self.env.lang))) from err
+        Job = self.env["hocbaso.sign.job"]
+        if self.job_id:
+            job = self.job_id
+            if job.user_id != self.env.user:
+                raise UserError(_("Only the signer can resume this job."))
+            job.sudo().write({"secret_encrypted": secrets.encrypt(secret, *Job._secret_key()) if secret else False,
+                              "state": "queued"})
+        else:
+            job = Job._start(docs, self.role, cert, secret)
+        if len(job._pending()) > job.batch_size:
+            # Long batch: the scheduler runs it (progress on the job, one commit per batch).
+            self.env.ref("hocbaso_signing.ir_cron_hocbaso_sign_jobs")._trigger()
+            return {"type": "ir.actions.act_window", "res_model": "hocbaso.sign.job", "res_id": job.id,
+                    "view_mode": "form", "target": "current", "name": _("Signing job")}
+        job._run()
+        message = _("%(count)s documents signed.", count=job.done_count)
+        if refused:
+            message = _("%(message)s %(refused)s not signed: %(reasons)s", message=message, refused=len(refused),
+                        reasons="; ".join(refused.values()))
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "type": "success", "message": _("%(count)s documents signed.", count=len(signed)),
+            "type": "warning" if refused else "success", "message": message, "sticky": bool(refused),
             "next": {"type": "ir.actions.act_window_close"}}}
