@@ -2,7 +2,7 @@
     "name": "Học bạ số — Signing",
     "summary": "PDF + XML renditions of transcripts, certificates, signer backends (file, PKCS#11, CSC, "
                "USB token) and verification",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Education",
     "license": "LGPL-3",
     "author": "Học bạ số team",

@@ -35,7 +35,7 @@ class HocbasoFinding(models.Model):
     student_id = fields.Many2one(related="transcript_id.student_id", store=True, string="Pupil")
     class_id = fields.Many2one(related="transcript_id.class_id", store=True, string="Class", index=True)
     company_id = fields.Many2one(related="transcript_id.company_id", store=True, string="School", index=True)
-    code = fields.Selection([(c, CODE_LABELS[c]) for c in (*CODES, "manual")], "Check", required=True)
+    code = fields.Selection([(c, CODE_LABELS[c]) for c in (*CODES, "manual")], "Check type", required=True)
     severity = fields.Selection([(BLOCKING, "Blocking"), (WARNING, "Warning")], "Severity", required=True,
                                 default=BLOCKING)
     origin = fields.Selection([("auto", "Automatic"), ("manual", "Reviewer")], "Origin", required=True,
@@ -65,7 +65,8 @@ class HocbasoFinding(models.Model):
 
     def write(self, vals):
         if not self.env.su and set(vals) - {"message", "severity"}:
-            raise UserError(_("A finding is closed with the “Resolve” button; it is never deleted."))
+            raise UserError(_("Only the text and the severity of a finding can be edited; it is closed with the "
+                              "“Resolve” button."))
         if not self.env.su and self.filtered(lambda f: f.origin == "auto" or f.state != "open"):
             raise UserError(_("Only an open finding added by a reviewer can be edited."))
         return super().write(vals)

@@ -40,7 +40,7 @@ class HocbasoSignJob(models.Model):
     batch_size = fields.Integer("Batch size", default=BATCH_SIZE, readonly=True)
     state = fields.Selection([("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
                              "Status", default="queued", required=True, readonly=True, index=True)
-    total = fields.Integer("Documents", compute="_compute_progress")
+    total = fields.Integer("Number of documents", compute="_compute_progress")
     done_count = fields.Integer("Signed", compute="_compute_progress")
     progress = fields.Float("Progress (%)", compute="_compute_progress")
     heartbeat = fields.Datetime("Last progress", readonly=True)
@@ -60,8 +60,9 @@ class HocbasoSignJob(models.Model):
     @api.model
     def _start(self, documents, role, certificate, secret):
         """Create the job for ``documents`` (the current user signs) and return it."""
+        size = int(self.env["ir.config_parameter"].sudo().get_param("hocbaso_signing.sign_batch_size") or BATCH_SIZE)
         return self.sudo().create({
-            "res_model": documents._name, "res_ids": documents.ids, "sign_role": role,
+            "batch_size": max(size, 1), "res_model": documents._name, "res_ids": documents.ids, "sign_role": role,
             "certificate_id": certificate.id, "company_id": (documents.company_id[:1] or self.env.company).id,
             "user_id": self.env.user.id, "name": _("%(count)s documents — %(cert)s", count=len(documents),
                                                   cert=certificate.name),
@@ -83,7 +84,9 @@ class HocbasoSignJob(models.Model):
             return job
         secret = secrets.decrypt(job.secret_encrypted, *self._secret_key()) if job.secret_encrypted else None
         job.write({"state": "running", "heartbeat": fields.Datetime.now(), "error": False})
-        testing = modules.module.current_test
+        # One commit per batch (a crash loses at most the batch in flight); not inside tests or when the caller
+        # owns the transaction (benchmarks roll back).
+        testing = modules.module.current_test or self.env.context.get("hocbaso_no_commit")
         try:
             backend = job.certificate_id.with_user(job.user_id)._get_backend(secret)
             pending = job._pending()

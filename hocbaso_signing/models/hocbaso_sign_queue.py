@@ -20,12 +20,12 @@ class HocbasoSignQueue(models.TransientModel):
     _order = "deadline, step_sequence, class_name, subject_id"
 
     step = fields.Selection(STEPS, "Step", required=True, readonly=True)
-    step_sequence = fields.Integer(readonly=True)
+    step_sequence = fields.Integer("Step order", readonly=True)
     class_id = fields.Many2one("hocbaso.class", "Class", readonly=True)
-    class_name = fields.Char(related="class_id.name", store=True)
+    class_name = fields.Char(related="class_id.name", store=True, string="Class name")
     subject_id = fields.Many2one("hocbaso.subject", "Subject", readonly=True)
-    res_model = fields.Char(readonly=True)
-    res_ids = fields.Json(readonly=True)
+    res_model = fields.Char("Document model", readonly=True)
+    res_ids = fields.Json("Documents", readonly=True)
     count = fields.Integer("Waiting", readonly=True)
     blocked = fields.Integer("Not ready yet", readonly=True,
                              help="Pages of the class that cannot be signed yet (subject sheets unsigned, "

@@ -4,18 +4,15 @@ import hashlib
 import io
 import json
 import logging
-import os
-import subprocess
-import tempfile
 
 from odoo import _, api, fields, models
 from odoo.addons.hocbaso_core.tools.errors import RuleError
 from odoo.exceptions import UserError
-from odoo.tools.misc import find_in_path
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from ..tools import pdf_sign, xml_document, xmldsig
 from ..tools import snapshot as snapshot_tools
+from ..tools.html_pdf import html_to_pdf
 
 _logger = logging.getLogger(__name__)
 
@@ -171,45 +168,34 @@ class HocbasoSignableMixin(models.AbstractModel):
         report = self.env.ref(self._hocbaso_report_xmlid())
         values = self.env[f"report.{report.report_name}"]._get_report_values(self.ids, {"snapshots": snapshots})
         html = self.env["ir.qweb"]._render(report.report_name, values)
-        with tempfile.TemporaryDirectory(prefix="hocbaso-pdf-") as tmp:
-            src, out = os.path.join(tmp, "batch.html"), os.path.join(tmp, "batch.pdf")
-            with open(src, "w", encoding="utf-8") as fh:
-                fh.write(str(html))
-            paper = report.paperformat_id
-            cmd = [find_in_path("wkhtmltopdf"), "--quiet", "--encoding", "utf-8", "--page-size", paper.format or "A4",
-                   "--margin-top", f"{paper.margin_top}mm", "--margin-bottom", f"{paper.margin_bottom}mm",
-                   "--margin-left", f"{paper.margin_left}mm", "--margin-right", f"{paper.margin_right}mm",
-                   "--dpi", str(paper.dpi or 96), "--disable-smart-shrinking", "--disable-local-file-access",
-                   src, out]
-            proc = subprocess.run(cmd, capture_output=True, timeout=600, check=False)
-            if not os.path.exists(out):
-                _logger.error("wkhtmltopdf failed: %s", proc.stderr[-2000:])
-                raise UserError(_("The PDF renditions could not be produced (wkhtmltopdf failed)."))
-            reader = PdfFileReader(out)
-            # A document may take more than one page: each one starts on a new page that prints its
-            # document reference (under the QR code), which tells where to cut.
-            refs = {snapshots[rec.id]["document_id"]: rec.id for rec in self}
-            pages_of, current = {}, None
-            if len(reader.pages) == len(self):  # the common case: one page each, no text extraction needed
-                pages_of = {rec.id: [page] for rec, page in zip(self, reader.pages, strict=True)}
-            for page in reader.pages if not pages_of else ():
-                text = (page.extract_text() or "").replace("\n", "")
-                found = next((ref for ref in refs if ref in text), None)
-                current = refs[found] if found and refs[found] not in pages_of else current
-                if current is None:
-                    raise UserError(_("The PDF renditions could not be split per document."))
-                pages_of.setdefault(current, []).append(page)
-            if set(pages_of) != set(self.ids):
+        batch = html_to_pdf(html, report.paperformat_id)
+        if batch is None:
+            raise UserError(_("The PDF renditions could not be produced (wkhtmltopdf failed)."))
+        reader = PdfFileReader(io.BytesIO(batch))
+        # A document may take more than one page: each one starts on a new page that prints its
+        # document reference (under the QR code), which tells where to cut.
+        refs = {snapshots[rec.id]["document_id"]: rec.id for rec in self}
+        pages_of, current = {}, None
+        if len(reader.pages) == len(self):  # the common case: one page each, no text extraction needed
+            pages_of = {rec.id: [page] for rec, page in zip(self, reader.pages, strict=True)}
+        for page in reader.pages if not pages_of else ():
+            text = (page.extract_text() or "").replace("\n", "")
+            found = next((ref for ref in refs if ref in text), None)
+            current = refs[found] if found and refs[found] not in pages_of else current
+            if current is None:
                 raise UserError(_("The PDF renditions could not be split per document."))
-            result = {}
-            for rec in self:
-                writer = PdfFileWriter()
-                for page in pages_of[rec.id]:
-                    writer.add_page(page)
-                writer.add_metadata({"/Title": snapshots[rec.id]["document_id"], "/Producer": "Học bạ số"})
-                buf = io.BytesIO()
-                writer.write(buf)
-                result[rec.id] = buf.getvalue()
+            pages_of.setdefault(current, []).append(page)
+        if set(pages_of) != set(self.ids):
+            raise UserError(_("The PDF renditions could not be split per document."))
+        result = {}
+        for rec in self:
+            writer = PdfFileWriter()
+            for page in pages_of[rec.id]:
+                writer.add_page(page)
+            writer.add_metadata({"/Title": snapshots[rec.id]["document_id"], "/Producer": "Học bạ số"})
+            buf = io.BytesIO()
+            writer.write(buf)
+            result[rec.id] = buf.getvalue()
         return result
 
     # ------------------------------------------------------------------ signing

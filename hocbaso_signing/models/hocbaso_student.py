@@ -1,14 +1,12 @@
 import io
 import logging
-import os
-import subprocess
-import tempfile
 import uuid
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import find_in_path
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+
+from ..tools.html_pdf import html_to_pdf
 
 _logger = logging.getLogger(__name__)
 
@@ -53,25 +51,15 @@ class HocbasoStudent(models.Model):
 
     def _hocbaso_html_to_pdf(self, html, paper, title=None):
         """One wkhtmltopdf run on a self-contained HTML page (same engine settings as the signed renditions)."""
-        with tempfile.TemporaryDirectory(prefix="hocbaso-book-") as tmp:
-            src, out = os.path.join(tmp, "book.html"), os.path.join(tmp, "book.pdf")
-            with open(src, "w", encoding="utf-8") as fh:
-                fh.write(str(html))
-            cmd = [find_in_path("wkhtmltopdf"), "--quiet", "--encoding", "utf-8", "--page-size", paper.format or "A4",
-                   "--margin-top", f"{paper.margin_top}mm", "--margin-bottom", f"{paper.margin_bottom}mm",
-                   "--margin-left", f"{paper.margin_left}mm", "--margin-right", f"{paper.margin_right}mm",
-                   "--dpi", str(paper.dpi or 96), "--disable-smart-shrinking", "--disable-local-file-access",
-                   src, out]
-            proc = subprocess.run(cmd, capture_output=True, timeout=600, check=False)
-            if not os.path.exists(out):
-                _logger.error("wkhtmltopdf failed: %s", proc.stderr[-2000:])
-                raise UserError(_("The paper book could not be produced (wkhtmltopdf failed)."))
-            writer = PdfFileWriter()
-            for page in PdfFileReader(out).pages:
-                writer.add_page(page)
-            writer.add_metadata({"/Title": title or "Học bạ", "/Producer": "Học bạ số"})
-            buf = io.BytesIO()
-            writer.write(buf)
+        data = html_to_pdf(html, paper)
+        if data is None:
+            raise UserError(_("The paper book could not be produced (wkhtmltopdf failed)."))
+        writer = PdfFileWriter()
+        for page in PdfFileReader(io.BytesIO(data)).pages:
+            writer.add_page(page)
+        writer.add_metadata({"/Title": title or "Học bạ", "/Producer": "Học bạ số"})
+        buf = io.BytesIO()
+        writer.write(buf)
         return buf.getvalue()
 
     def action_print_paper_book(self):

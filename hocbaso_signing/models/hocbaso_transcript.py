@@ -183,6 +183,7 @@ class HocbasoTranscript(models.Model):
         lang = "vi_VN" if self.env["res.lang"]._lang_get("vi_VN") else self.env.lang
         result = {}
         open_all = Finding.search([("transcript_id", "in", self.ids), ("state", "=", "open")])
+        stage_label = dict(Finding._fields["stage"]._description_selection(self.env)).get(stage, stage)
         new_vals = []
         for rec in self:
             snap = rec.get_snapshot() if rec.signed_roles else rec.sudo()._hocbaso_snapshot()
@@ -200,7 +201,7 @@ class HocbasoTranscript(models.Model):
             auto = mine.filtered(lambda x: x.origin == "auto")
             auto.filtered(lambda x, c=current: x.key not in c).write({
                 "state": "resolved", "resolved_by_id": self.env.user.id, "resolved_date": fields.Datetime.now(),
-                "resolution": _("No longer found by the cross-check (%(stage)s).", stage=stage)})
+                "resolution": _("No longer found by the cross-check (%(stage)s).", stage=stage_label)})
             known = set(auto.mapped("key"))
             for key, f in current.items():
                 if key in known:
@@ -220,7 +221,8 @@ class HocbasoTranscript(models.Model):
         return self.action_open_findings()
 
     def action_open_findings(self):
-        return {"type": "ir.actions.act_window", "name": _("Cross-check findings"), "res_model": "hocbaso.finding",
+        title = _("Cross-check findings")
+        return {"type": "ir.actions.act_window", "name": title, "res_model": "hocbaso.finding",
                 "view_mode": "list,form", "domain": [("transcript_id", "in", self.ids)],
                 "context": {"search_default_open": 1, "default_transcript_id": self[:1].id}}
 
@@ -304,7 +306,8 @@ class HocbasoTranscript(models.Model):
     def _hocbaso_sign_action(self, role):
         action = SIGN_ACTIONS.get(role)
         if not action:
-            raise UserError(_("A year page is not signed as %(role)s.", role=role))
+            roles = dict(self.env["hocbaso.signature"]._fields["role"]._description_selection(self.env))
+            raise UserError(_("A year page is not signed as %(role)s.", role=roles.get(role, role)))
         return action
 
     def _hocbaso_cascade_before_sign(self, role, meta=None):

@@ -55,8 +55,12 @@ class TestCascade(SigningCase):
         # Signing the sheet froze the subject's results, for every user including the superuser.
         with self.assertRaises(UserError):
             self.line(pages[0], "toan").sudo().write({"level_cn": "h"})
-        # The class is ready: its homeroom teacher got an activity (and the e-mail Odoo sends with it).
-        self.assertTrue(self.activities(self.class_a, self.u_gvcn_a))
+        # The class is ready: its homeroom teacher got an activity, and the notification Odoo e-mails with it.
+        activity = self.activities(self.class_a, self.u_gvcn_a)
+        self.assertTrue(activity)
+        self.assertTrue(self.env["mail.message"].search([
+            ("message_type", "=", "user_notification"), ("partner_ids", "in", self.u_gvcn_a.partner_id.id),
+            ("model", "=", "hocbaso.class"), ("res_id", "=", self.class_a.id)]))
 
         # Another homeroom teacher cannot sign class A's pages (he cannot even read them).
         with self.assertRaises(UserError):
@@ -348,6 +352,27 @@ class TestCascade(SigningCase):
         for page in pages:
             self.assertEqual(self.env["hocbaso.signature"].search_count(
                 [("res_model", "=", page._name), ("res_id", "=", page.id)]), 1)
+
+    def test_long_batch_runs_in_the_scheduler_with_progress(self):
+        self.sign_sheets_a()
+        pages = self.class_a.transcript_ids
+        self.env["ir.config_parameter"].sudo().set_param("hocbaso_signing.sign_batch_size", "1")
+        wizard = self.env["hocbaso.sign.wizard"].with_user(self.u_gvcn_a).with_context(
+            active_model=pages._name, active_ids=pages.ids).create(
+                {"role": "homeroom_teacher", "certificate_id": self.certs["gvcn_a"].id, "secret": PIN})
+        action = wizard.action_sign()
+        job = self.env["hocbaso.sign.job"].browse(action["res_id"])
+        self.assertEqual((action["res_model"], job.state, job.batch_size, job.total), ("hocbaso.sign.job", "queued",
+                                                                                       1, 2))
+        self.assertEqual(set(pages.mapped("state")), {"draft"}, "nothing is signed in the request")
+        self.assertTrue(self.env["ir.cron.trigger"].search(
+            [("cron_id", "=", self.env.ref("hocbaso_signing.ir_cron_hocbaso_sign_jobs").id)]))
+        self.env["hocbaso.sign.job"]._cron_run()
+        self.assertEqual((job.state, job.progress), ("done", 100.0))
+        self.assertEqual(set(pages.mapped("state")), {"homeroom_signed"})
+        self.assertEqual(pages.mapped("signed_roles"), ["homeroom_teacher"] * 2)
+        # A signer sees their own jobs only.
+        self.assertFalse(self.env["hocbaso.sign.job"].with_user(self.u_math).search([("id", "=", job.id)]))
 
     def test_queue_shows_what_waits_per_class(self):
         for t in self.class_a.transcript_ids:
