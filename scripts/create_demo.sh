@@ -17,6 +17,15 @@ installed() {
 sources_hash() { (cd "$ROOT" && find $MODULES -type f ! -path '*/__pycache__/*' -print0 | sort -z \
                   | xargs -0 sha1sum | sha1sum | cut -c1-16); }
 STAMP="$ROOT/.build/$DB.sources"
+# Version of the demo content: a demo database made by an older generator is recreated (it only holds the
+# fictional demo school), so that it shows what the README describes. 2 = every stage of the approval cascade.
+DEMO_VERSION=2
+DEMO_STAMP="$ROOT/.build/$DB.demo"
+if psql -lqt | cut -d'|' -f1 | grep -qw "$DB" && [ "$(cat "$DEMO_STAMP" 2>/dev/null)" != "$DEMO_VERSION" ]; then
+  echo "[demo] $DB was made by an older demo generator: recreating it"
+  dropdb "$DB"
+  rm -rf "$ROOT/.build/data/filestore/$DB"
+fi
 if psql -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
   if installed; then
     if [ "$(cat "$STAMP" 2>/dev/null)" != "$(sources_hash)" ]; then
@@ -40,4 +49,5 @@ if ! "${ODOO[@]}" -d "$DB" -i "${MODULES// /,}" --with-demo --load-language vi_V
 fi
 installed || { echo "[demo] modules not installed in $DB" >&2; dropdb --if-exists "$DB"; exit 1; }
 sources_hash > "$STAMP"
+echo "$DEMO_VERSION" > "$DEMO_STAMP"
 echo "[demo] $DB created in $(( $(date +%s) - start ))s"

@@ -140,7 +140,9 @@ class TestPaperBook(SigningCase):
         self.assertIn(page_3.document_ref, " ".join(self.pdf_pages_text(stored)))
 
     def test_print_replaces_the_stored_book(self):
+        before = len(self.pupil.message_ids)
         _action, first, first_pdf = self.print_book(self.env.user)
+        self.assertEqual(len(self.pupil.message_ids), before + 1, "each print leaves a chatter entry")
         first_token = first.access_token
         self.assertNotIn("Nhận xét sau lần in đầu", " ".join(self.pdf_pages_text(first_pdf)))
         self.page_2.homeroom_comment = "Nhận xét sau lần in đầu"
@@ -150,7 +152,8 @@ class TestPaperBook(SigningCase):
         texts = self.pdf_pages_text(second_pdf)
         self.assertEqual(len(texts), 5)
         self.assertIn("Nhận xét sau lần in đầu", " ".join(texts))
-        self.assertEqual(len(self.pupil.message_ids.filtered(lambda m: "Paper book printed" in (m.body or ""))), 2)
+        self.assertEqual(len(self.pupil.message_ids), before + 2, "each print leaves a chatter entry")
+        self.assertIn(self.env.user.name, self.pupil.message_ids[0].body)
 
     def test_pages_of_the_book(self):
         """Without signature every page of the pupil is printed, marked, in grade order (3A is grade 3)."""
