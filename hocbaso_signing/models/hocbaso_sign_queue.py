@@ -67,7 +67,9 @@ class HocbasoSignQueue(models.TransientModel):
                 if sheets:
                     add("sign_subject", a.class_id, sheets, a.subject_id)
         pages = Page.search([("state", "in", ("draft", "ready", "homeroom_signed", "checked", "principal_signed"))])
-        may = {"sign_homeroom": True, "check": user.has_group("hocbaso_core.group_team_leader"),
+        is_principal = user.has_group("hocbaso_core.group_principal")
+        may = {"sign_homeroom": True,
+               "check": user.has_group("hocbaso_core.group_team_leader") and not is_principal,
                "sign_principal": user.has_group("hocbaso_core.group_vice_principal"),
                "seal": user.has_group("hocbaso_core.group_vice_principal") or user.has_group("hocbaso_core.group_clerk")}
         for klass in pages.class_id:

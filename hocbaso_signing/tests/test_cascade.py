@@ -74,6 +74,8 @@ class TestCascade(SigningCase):
             self.sign(pages, self.u_principal, "principal", "principal")
         with self.assertRaises(UserError):
             pages.with_user(self.u_gvcn_a).with_context(lang="en_US").action_check()
+        with self.assertRaisesRegex(UserError, "team leader or a vice principal"):  # the principal approves last
+            pages.with_user(self.u_principal).with_context(lang="en_US").action_check()
         pages.with_user(self.u_leader).action_check()
         self.assertEqual(set(pages.mapped("state")), {"checked"})
         self.assertEqual(pages.checked_by_id, self.u_leader)
