@@ -1,5 +1,6 @@
 from . import (
     hocbaso_correction_wizard,
+    hocbaso_document_wizard_mixin,
     hocbaso_progress_export,
     hocbaso_reassessment,
     hocbaso_return_wizard,

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 TARGETS = [
@@ -14,23 +14,15 @@ class HocbasoReturnWizard(models.TransientModel):
     """Send documents back one or more steps with a mandatory reason."""
 
     _name = "hocbaso.return.wizard"
+    _inherit = "hocbaso.document.wizard.mixin"
     _description = "Return to an earlier step"
 
-    res_model = fields.Selection([("hocbaso.transcript", "Year pages"), ("hocbaso.subject.sheet", "Subject sheets")],
-                                 required=True, default=lambda self: self.env.context.get("active_model"))
-    res_ids = fields.Json("Documents", default=lambda self: self.env.context.get("active_ids") or [])
-    document_count = fields.Integer("Number of documents", compute="_compute_document_count")
     target_state = fields.Selection(TARGETS, "Return to", required=True, default="draft")
     reason = fields.Text("Reason", help="Told to the people who must act again, and kept in the history.")
 
-    @api.depends("res_ids")
-    def _compute_document_count(self):
-        for wiz in self:
-            wiz.document_count = len(wiz.res_ids or [])
-
     def action_return(self):
         self.ensure_one()
-        docs = self.env[self.res_model].browse(self.res_ids or []).exists()
+        docs = self._documents()
         if not docs:
             raise UserError(_("Select at least one document to return."))
         if self.res_model == "hocbaso.subject.sheet" and self.target_state != "draft":

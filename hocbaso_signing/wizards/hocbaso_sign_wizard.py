@@ -15,12 +15,9 @@ class HocbasoSignWizard(models.TransientModel):
     """Sign many documents with one confirmation (one PIN entry / one remote authorisation)."""
 
     _name = "hocbaso.sign.wizard"
+    _inherit = "hocbaso.document.wizard.mixin"
     _description = "Sign documents"
 
-    res_model = fields.Selection([("hocbaso.transcript", "Transcripts"), ("hocbaso.subject.sheet", "Subject sheets")],
-                                 required=True, default=lambda self: self.env.context.get("active_model"))
-    res_ids = fields.Json("Documents", default=lambda self: self.env.context.get("active_ids") or [])
-    document_count = fields.Integer("Number of documents", compute="_compute_document_count")
     role = fields.Selection(ROLES, "Sign as", required=True, default=lambda self: self._default_role())
     certificate_id = fields.Many2one("hocbaso.certificate", "Certificate", required=True,
                                      domain="[('kind', '!=', 'trust_root')]",
@@ -48,11 +45,6 @@ class HocbasoSignWizard(models.TransientModel):
             wiz.desktop_command = (
                 f"python desktop_signer.py --url {base} --request {wiz.request_id.name} --token {token} "
                 "--module <PKCS#11 library of the token> --token-label <token label>")
-
-    @api.depends("res_ids")
-    def _compute_document_count(self):
-        for wiz in self:
-            wiz.document_count = len(wiz.res_ids or [])
 
     @api.model
     def _default_role(self):
@@ -101,8 +93,6 @@ class HocbasoSignWizard(models.TransientModel):
         for wiz in self:
             wiz.secret_encrypted = secrets.encrypt(wiz.secret, config["data_dir"], config.get("hocbaso_secret_key"))
 
-    def _documents(self):
-        return self.env[self.res_model].browse(self.res_ids or []).exists()
 
     def action_sign(self):
         """Sign every document that can be signed now with ONE confirmation (PIN / remote authorisation),
