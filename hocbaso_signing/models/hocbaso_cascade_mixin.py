@@ -1,15 +1,9 @@
-import base64
-import logging
-
 from odoo import _, api, fields, models
 from odoo.addons.hocbaso_core.tools.errors import RuleError
 from odoo.exceptions import UserError
 
 from ..tools import cascade
 from .hocbaso_signable_mixin import ENGINE
-
-_logger = logging.getLogger(__name__)
-
 
 GROUP_ROLES = (
     ("hocbaso_core.group_subject_teacher", "subject_teacher"),
@@ -72,10 +66,7 @@ class HocbasoCascadeMixin(models.AbstractModel):
             # approves last: the check before the lock is someone else's.
             roles -= {"team_leader", "vice_principal"}
         employee = user.sudo().employee_ids.filtered(lambda e: e.company_id == company)[:1]
-        seal = self.env["hocbaso.certificate"].sudo().search(
-            [("kind", "=", "seal"), ("company_id", "=", company.id)], order="date_end desc", limit=1)
-        holder = seal.employee_id or (company.hocbaso_principal_id
-                                      if company.hocbaso_seal_holder_position == "principal" else seal.employee_id)
+        seal, holder = company._hocbaso_seal_holder()
         return cascade.Actor(
             user_id=user.id, roles=roles, employee_id=employee.id or None,
             is_principal_delegate=bool(employee) and employee == company.hocbaso_principal_delegate_id,
@@ -84,6 +75,16 @@ class HocbasoCascadeMixin(models.AbstractModel):
 
     def _hocbaso_context(self, blocking=0, sheets_all_signed=False):
         raise NotImplementedError
+
+    @api.model
+    def _hocbaso_sign_action(self, role):
+        """The cascade action by which ``role`` signs this kind of document (UserError when it does not)."""
+        action = cascade.signing_action(self._hocbaso_document_kind, role)
+        if not action:
+            roles = dict(self.env["hocbaso.signature"]._fields["role"]._description_selection(self.env))
+            raise UserError(_("%(document)s: not signed as %(role)s.", document=self.env["ir.model"]._get(self._name).name,
+                              role=roles.get(role, role)))
+        return action
 
     def _hocbaso_refusal(self, action, actor, ctx):
         """Translated reason why ``actor`` cannot perform ``action``, or None."""
@@ -175,10 +176,15 @@ class HocbasoCascadeMixin(models.AbstractModel):
         self._hocbaso_post(body)
         self._hocbaso_notify_return(target_state, reason)
 
-    def _hocbaso_notify_return(self, target_state, reason):
-        """Activity for the owners of the document in ``target_state``."""
+    def _hocbaso_return_owners(self, target_state):
+        """Users who must act on the document once it is back in ``target_state``."""
         raise NotImplementedError
 
-    @api.model
-    def _hocbaso_b64(self, data):
-        return base64.b64encode(data) if isinstance(data, bytes) else data
+    def _hocbaso_notify_return(self, target_state, reason):
+        """Activity (with the reason) for the owners of the document in ``target_state``."""
+        users = self._hocbaso_return_owners(target_state)
+        self.sudo().activity_schedule(
+            act_type_xmlid="hocbaso_signing.mail_activity_type_hocbaso_sign",
+            date_deadline=self._hocbaso_school_year().sign_deadline or fields.Date.context_today(self),
+            summary=_("Returned: %(name)s", name=self.display_name), note=reason,
+            user_id=users[:1].id or self.env.user.id)

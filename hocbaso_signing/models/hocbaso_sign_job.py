@@ -90,18 +90,21 @@ class HocbasoSignJob(models.Model):
         try:
             backend = job.certificate_id.with_user(job.user_id)._get_backend(secret)
             pending = job._pending()
-            refused = pending._hocbaso_refusals(*(["sign_subject"] if job.res_model == "hocbaso.subject.sheet"
-                                                  else [job._sign_action()]))
+            # The cross-check findings are stored here, once; the signing step below re-checks without storing.
+            refused = pending._hocbaso_refusals(pending._hocbaso_sign_action(job.sign_role))
             if refused:
                 job.skipped = "\n".join(refused.values())
                 pending = pending.filtered(lambda d: d.id not in refused)
+                if not pending and not job.done_ids:
+                    raise UserError(job.skipped)
             batches = 0
             meta = {"name": job.certificate_id.employee_id.name or job.certificate_id.common_name}
             while pending and (max_batches is None or batches < max_batches):
                 chunk, pending = pending[:job.batch_size], pending[job.batch_size:]
                 start = time.monotonic()
                 with self.env.cr.savepoint():
-                    chunk._hocbaso_cascade_sign(job.sign_role, backend, certificate=job.certificate_id, meta=meta)
+                    chunk._hocbaso_cascade_sign(job.sign_role, backend, certificate=job.certificate_id, meta=meta,
+                                                store_findings=False)
                     job.write({"done_ids": [*(job.done_ids or []), *chunk.ids], "heartbeat": fields.Datetime.now()})
                 batches += 1
                 _logger.info("Signing job %s: %s/%s documents (%.2fs for this batch)", job.id, job.done_count,
@@ -118,10 +121,6 @@ class HocbasoSignJob(models.Model):
             raise UserError(_("Signing stopped after %(done)s of %(total)s documents: %(error)s",
                               done=job.done_count, total=job.total, error=message)) from err
         return job
-
-    def _sign_action(self):
-        return {"homeroom_teacher": "sign_homeroom", "principal": "sign_principal",
-                "school_seal": "seal"}.get(self.sign_role, "sign_homeroom")
 
     @api.model
     def _cron_run(self):

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import cascade
+
 STEPS = [
     ("sign_subject", "Sign subject sheets"),
     ("sign_homeroom", "Homeroom signature"),
@@ -8,8 +10,6 @@ STEPS = [
     ("sign_principal", "Principal signature"),
     ("seal", "School seal"),
 ]
-PAGE_STATES_OF = {"sign_homeroom": ("draft", "ready"), "check": ("homeroom_signed",),
-                  "sign_principal": ("checked",), "seal": ("principal_signed",)}
 
 
 class HocbasoSignQueue(models.TransientModel):
@@ -61,9 +61,9 @@ class HocbasoSignQueue(models.TransientModel):
         assignments = self.env["hocbaso.teaching.assignment"].search([("teacher_id", "in", employees.ids)])
         if assignments:
             Sheet.sudo()._ensure_for_classes(assignments.class_id.filtered(lambda c: c.transcript_ids))
+            drafts = Sheet.search([("class_id", "in", assignments.class_id.ids), ("state", "=", "draft")])
             for a in assignments:
-                sheets = Sheet.search([("class_id", "=", a.class_id.id), ("subject_id", "=", a.subject_id.id),
-                                       ("state", "=", "draft")])
+                sheets = drafts.filtered(lambda s, a=a: s.class_id == a.class_id and s.subject_id == a.subject_id)
                 if sheets:
                     add("sign_subject", a.class_id, sheets, a.subject_id)
         pages = Page.search([("state", "in", ("draft", "ready", "homeroom_signed", "checked", "principal_signed"))])
@@ -74,8 +74,8 @@ class HocbasoSignQueue(models.TransientModel):
                "seal": user.has_group("hocbaso_core.group_vice_principal") or user.has_group("hocbaso_core.group_clerk")}
         for klass in pages.class_id:
             mine = pages.filtered(lambda p, k=klass: p.class_id == k)
-            for step, states in PAGE_STATES_OF.items():
-                docs = mine.filtered(lambda p, s=states: p.state in s)
+            for step in may:
+                docs = mine.filtered(lambda p, s=step: cascade.pending_action(p.state) == s)
                 if not docs or not may[step] or (
                         step == "sign_homeroom" and klass.homeroom_teacher_id not in employees):
                     continue

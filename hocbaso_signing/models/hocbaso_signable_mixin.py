@@ -3,7 +3,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import logging
 
 from odoo import _, api, fields, models
 from odoo.addons.hocbaso_core.tools.errors import RuleError
@@ -13,8 +12,6 @@ from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 from ..tools import pdf_sign, xml_document, xmldsig
 from ..tools import snapshot as snapshot_tools
 from ..tools.html_pdf import html_to_pdf
-
-_logger = logging.getLogger(__name__)
 
 # Only the workflow engine writes the workflow and rendition fields. Its context carries this object, which no
 # RPC client can send (a JSON context only holds plain values): ``sudo()`` alone is not enough.

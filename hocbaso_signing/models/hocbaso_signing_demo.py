@@ -140,8 +140,7 @@ class HocbasoSigningDemo(models.AbstractModel):
                 pages = pages.filtered(lambda p, r=refused: p.id not in r)
                 pages.action_check()
                 continue
-            action = {"homeroom_teacher": "sign_homeroom", "principal": "sign_principal", "school_seal": "seal"}[role]
-            refused = pages._hocbaso_refusals(action)
+            refused = pages._hocbaso_refusals(pages._hocbaso_sign_action(role))
             pages = pages.filtered(lambda p, r=refused: p.id not in r)
             if pages:
                 pages._hocbaso_cascade_sign(role, self._backend(cert), certificate=cert,

@@ -1,5 +1,4 @@
 import io
-import logging
 import uuid
 
 from odoo import _, fields, models
@@ -7,8 +6,6 @@ from odoo.exceptions import UserError
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from ..tools.html_pdf import html_to_pdf
-
-_logger = logging.getLogger(__name__)
 
 PAPER_BOOK_TEMPLATE = "hocbaso_signing.report_paper_book"
 PAPER_BOOK_FIELD = "paper_book_file"

@@ -107,30 +107,29 @@ class HocbasoSubjectSheet(models.Model):
             class_name=self.class_id.name or "")
 
     def _hocbaso_refusals(self, action="sign_subject", store=True):
-        actor = None
-        out = {}
+        """``{sheet id: reason}`` (no cross-check on a sheet: ``store`` is accepted for the common signature)."""
+        actors, out = {}, {}
         for rec in self:
-            actor = actor if actor and rec.company_id == self[:1].company_id else self._hocbaso_actor(rec.company_id)
-            refusal = rec._hocbaso_refusal(action, actor, rec._hocbaso_context())
+            if rec.company_id.id not in actors:
+                actors[rec.company_id.id] = self._hocbaso_actor(rec.company_id)
+            refusal = rec._hocbaso_refusal(action, actors[rec.company_id.id], rec._hocbaso_context())
             if refusal:
                 out[rec.id] = refusal
         return out
 
-    def _hocbaso_cascade_sign(self, role, backend, certificate=None, meta=None):
+    def _hocbaso_cascade_sign(self, role, backend, certificate=None, meta=None, store_findings=True):
         """The subject teacher signs the class sheets: they freeze the subject's results of the class."""
-        meta, on_behalf = self._hocbaso_cascade_before_sign(role, meta)
+        meta, on_behalf = self._hocbaso_cascade_before_sign(role, meta, store_findings=store_findings)
         result = self._hocbaso_sign(role, backend, certificate=certificate, meta=meta, on_behalf=on_behalf)
         self._hocbaso_cascade_after_sign(role)
         return result
 
     def _hocbaso_cascade_check(self, role):
-        if role != "subject_teacher":
-            raise UserError(_("A subject sheet is signed by its subject teacher only."))
-        refusals = self._hocbaso_refusals("sign_subject")
+        refusals = self._hocbaso_refusals(self._hocbaso_sign_action(role))
         if refusals:
             raise UserError("\n".join(refusals.values()))
 
-    def _hocbaso_cascade_before_sign(self, role, meta=None):
+    def _hocbaso_cascade_before_sign(self, role, meta=None, store_findings=True):
         self._hocbaso_cascade_check(role)
         self.action_render_renditions()  # the signature freezes the current results
         return dict(meta or {}), None
@@ -169,13 +168,9 @@ class HocbasoSubjectSheet(models.Model):
             page._hocbaso_apply_return("draft", _("Subject sheet %(sheet)s returned: %(reason)s",
                                                   sheet=self.name, reason=reason), page_roles)
 
-    def _hocbaso_notify_return(self, target_state, reason):
+    def _hocbaso_return_owners(self, target_state):
         sheet = self.sudo()  # staff data is HR data
-        users = sheet.teacher_id.user_id or sheet.class_id.homeroom_teacher_id.user_id
-        sheet.activity_schedule(
-            act_type_xmlid="hocbaso_signing.mail_activity_type_hocbaso_sign",
-            date_deadline=self.school_year_id.sign_deadline or fields.Date.context_today(self),
-            summary=_("Returned: %(name)s", name=self.name), note=reason, user_id=users[:1].id or self.env.user.id)
+        return sheet.teacher_id.user_id or sheet.class_id.homeroom_teacher_id.user_id
 
     def action_open_sign_wizard(self):
         if self.filtered(lambda s: s.state != "draft"):

@@ -8,12 +8,6 @@ from ..tools import cascade, crosscheck
 from .hocbaso_cascade_mixin import HocbasoCascadeMixin
 from .hocbaso_signable_mixin import ROLE_TITLES
 
-# Signing step performed by each signer role on a year page.
-SIGN_ACTIONS = {"homeroom_teacher": "sign_homeroom", "principal": "sign_principal", "school_seal": "seal"}
-# The signer role a page waits for, by state.
-WAITING_ROLE = {"draft": "homeroom_teacher", "ready": "homeroom_teacher", "checked": "principal",
-                "principal_signed": "school_seal"}
-
 
 def _levels(line):
     return {p: line[f"level_{p}"] or None for p in tt27.POINTS}
@@ -252,8 +246,8 @@ class HocbasoTranscript(models.Model):
                 out[rec.id] = refusal
         return out
 
-    def _hocbaso_assert(self, action):
-        refusals = self._hocbaso_refusals(action)
+    def _hocbaso_assert(self, action, store=True):
+        refusals = self._hocbaso_refusals(action, store=store)
         if refusals:
             raise UserError("\n".join(refusals.values()))
 
@@ -295,26 +289,18 @@ class HocbasoTranscript(models.Model):
         return True
 
     # ------------------------------------------------------------------ signing steps
-    def _hocbaso_cascade_sign(self, role, backend, certificate=None, meta=None):
+    def _hocbaso_cascade_sign(self, role, backend, certificate=None, meta=None, store_findings=True):
         """Perform the signing step of ``role`` on every page of ``self`` (all must be allowed)."""
-        meta, on_behalf = self._hocbaso_cascade_before_sign(role, meta)
+        meta, on_behalf = self._hocbaso_cascade_before_sign(role, meta, store_findings=store_findings)
         result = self._hocbaso_sign(role, backend, certificate=certificate, meta=meta, on_behalf=on_behalf)
         self._hocbaso_cascade_after_sign(role)
         return result
 
-    @api.model
-    def _hocbaso_sign_action(self, role):
-        action = SIGN_ACTIONS.get(role)
-        if not action:
-            roles = dict(self.env["hocbaso.signature"]._fields["role"]._description_selection(self.env))
-            raise UserError(_("A year page is not signed as %(role)s.", role=roles.get(role, role)))
-        return action
-
-    def _hocbaso_cascade_before_sign(self, role, meta=None):
+    def _hocbaso_cascade_before_sign(self, role, meta=None, store_findings=True):
         """Check the step, prepare the pages (ready mark, fresh renditions for the homeroom signature) and
         return ``(meta, on_behalf)`` for the signature (a delegate signs “KT. Hiệu trưởng”)."""
         action = self._hocbaso_sign_action(role)
-        self._hocbaso_assert(action)
+        self._hocbaso_assert(action, store=store_findings)
         meta = dict(meta or {})
         on_behalf = None
         if action == "sign_principal":
@@ -383,35 +369,25 @@ class HocbasoTranscript(models.Model):
         if step == "sign_principal":
             return (company.hocbaso_principal_id | company.hocbaso_principal_delegate_id).user_id
         if step == "seal":
-            seal = self.env["hocbaso.certificate"].sudo().search(
-                [("kind", "=", "seal"), ("company_id", "=", company.id)], order="date_end desc", limit=1)
-            return (seal.employee_id or company.hocbaso_principal_id).user_id
+            return company._hocbaso_seal_holder()[1].user_id
         return self.env["res.users"]
 
     def _hocbaso_after_step(self, done_step):
         """Close the activity of the step done; when the whole class has passed it, notify the next signer."""
-        following = {"sign_homeroom": "check", "check": "sign_principal", "sign_principal": "seal"}
         for klass in self.class_id.sudo():
             pages = klass.transcript_ids
             reached = cascade.PAGE_STATES.index(cascade.STEPS[done_step].to_state)
             if all(cascade.PAGE_STATES.index(p.state) >= reached for p in pages):
                 self._hocbaso_done_activities(klass, self._hocbaso_step_summary(done_step))
-            nxt = following.get(done_step)
+            nxt = cascade.pending_action(cascade.STEPS[done_step].to_state)
             if not nxt:
                 continue
             waiting = pages.filtered(lambda p, s=cascade.STEPS[nxt].from_state: p.state == s)
             if waiting:
                 klass._hocbaso_notify(nxt, self._hocbaso_next_users(nxt, klass), len(waiting))
 
-    def _hocbaso_notify_return(self, target_state, reason):
-        owner_step = {"draft": "sign_homeroom", "ready": "sign_homeroom", "homeroom_signed": "check",
-                      "checked": "sign_principal", "principal_signed": "seal"}[target_state]
-        users = self._hocbaso_next_users(owner_step, self.class_id).sudo()
-        self.sudo().activity_schedule(
-            act_type_xmlid="hocbaso_signing.mail_activity_type_hocbaso_sign",
-            date_deadline=self.school_year_id.sign_deadline or fields.Date.context_today(self),
-            summary=_("Returned: %(name)s", name=self.student_id.name), note=reason,
-            user_id=users[:1].id or self.env.user.id)
+    def _hocbaso_return_owners(self, target_state):
+        return self._hocbaso_next_users(cascade.pending_action(target_state), self.class_id)
 
     # ------------------------------------------------------------------ corrections after issue
     def _hocbaso_new_version(self, reason, values=None):
@@ -468,8 +444,8 @@ class HocbasoTranscript(models.Model):
                 "target": "new", "context": {"active_model": self._name, "active_ids": self.ids}}
 
     def action_open_sign_wizard(self):
-        states = set(self.mapped("state"))
-        roles = {WAITING_ROLE.get(s) for s in states}
+        roles = {cascade.STEPS[a].signature_role if a else None
+                 for a in (cascade.pending_action(s) for s in set(self.mapped("state")))}
         if len(roles) != 1 or None in roles:
             raise UserError(_("Select pages waiting for the same signature (homeroom teacher, principal or seal)."))
         return {"type": "ir.actions.act_window", "res_model": "hocbaso.sign.wizard", "view_mode": "form",
@@ -497,8 +473,6 @@ class HocbasoTranscript(models.Model):
         today = fields.Date.context_today(self)
         years = self.env["hocbaso.school.year"].sudo().search([("sign_deadline", ">=", today)])
         Sheet = self.env["hocbaso.subject.sheet"].sudo()
-        steps = {"draft": "sign_homeroom", "ready": "sign_homeroom", "homeroom_signed": "check",
-                 "checked": "sign_principal", "principal_signed": "seal"}
         for year in years.filtered(lambda y: (y.sign_deadline - today).days in days):
             left = (year.sign_deadline - today).days
             for klass in year.class_ids.filtered("transcript_ids"):
@@ -508,9 +482,10 @@ class HocbasoTranscript(models.Model):
                                                                                subject=sheet.subject_id.name),
                                            _("%(days)s day(s) left before the signing deadline.", days=left),
                                            deadline=year.sign_deadline)
-                pending = klass.transcript_ids.filtered(lambda p: p.state in steps)
-                for step in dict.fromkeys(steps[p.state] for p in pending):
-                    count = len(pending.filtered(lambda p, s=step: steps[p.state] == s))
+                steps = {p.id: cascade.pending_action(p.state) for p in klass.transcript_ids}
+                pending = klass.transcript_ids.filtered(lambda p, s=steps: s[p.id])
+                for step in dict.fromkeys(steps[p.id] for p in pending):
+                    count = len(pending.filtered(lambda p, s=step, m=steps: m[p.id] == s))
                     self._hocbaso_activity(klass, self._hocbaso_next_users(step, klass),
                                            self._hocbaso_step_summary(step),
                                            _("Class %(klass)s: %(count)s page(s) wait for you; %(days)s day(s) left "

@@ -16,3 +16,14 @@ class ResCompany(models.Model):
         [(p, SEAL_POSITION_LABELS[p]) for p in SEAL_HOLDER_POSITIONS], "Seal applied by", default="principal",
         required=True, help="Position of the holder of the school's seal (organisation) certificate. The holder is "
                             "the employee set on the seal certificate (the principal when none is set).")
+
+    def _hocbaso_seal_holder(self):
+        """``(seal certificate, holder employee)`` of the school: the employee set on its newest seal certificate,
+        else the principal when the principal holds the seal (empty recordsets when nobody does)."""
+        self.ensure_one()
+        seal = self.env["hocbaso.certificate"].sudo().search(
+            [("kind", "=", "seal"), ("company_id", "=", self.id)], order="date_end desc", limit=1)
+        holder = seal.employee_id
+        if not holder and seal and self.hocbaso_seal_holder_position == "principal":
+            holder = self.sudo().hocbaso_principal_id
+        return seal, holder

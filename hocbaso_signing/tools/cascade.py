@@ -74,7 +74,9 @@ __all__ = [
     "invalidated_steps",
     "locked_fields_state",
     "next_state",
+    "pending_action",
     "return_to",
+    "signing_action",
     "state_label",
 ]
 
@@ -111,6 +113,23 @@ STEPS = {
     "sign_principal": Step("sign_principal", "year_page", "checked", "principal_signed", "principal", "principal"),
     "seal": Step("seal", "year_page", "principal_signed", "issued", "school_seal", "school_seal"),
 }
+
+
+
+def signing_action(document, role):
+    """The action by which signer ``role`` signs a ``document`` (``'year_page'`` / ``'subject_sheet'``), or
+    None when that role does not sign that kind of document."""
+    return next((s.action for s in STEPS.values() if s.document == document and s.signature_role == role), None)
+
+
+def pending_action(state, document="year_page"):
+    """The action a document in ``state`` waits for (None when it is final). The homeroom teacher marks a page
+    ready and signs it in one go, so a page in data entry waits for ``sign_homeroom``."""
+    step = next((s for s in STEPS.values() if s.document == document and s.from_state == state), None)
+    if step is None:
+        return None
+    return "sign_homeroom" if step.action == "mark_ready" else step.action
+
 
 _LOCKED = frozenset({"homeroom_signed", "checked", "principal_signed", "issued", "signed"})
 

@@ -76,14 +76,12 @@ class HocbasoSignWizard(models.TransientModel):
             wiz.refused_summary = "\n".join(refused.values()) or False
 
     def _refusals(self, docs, store=False):
-        if docs._name == "hocbaso.subject.sheet":
-            return docs._hocbaso_refusals("sign_subject") if self.role == "subject_teacher" else {
-                d.id: _("A subject sheet is signed by its subject teacher only.") for d in docs}
-        action = {"homeroom_teacher": "sign_homeroom", "principal": "sign_principal", "school_seal": "seal"}.get(
-            self.role)
-        if not action:
-            return {d.id: _("A year page is not signed by a subject teacher.") for d in docs}
-        return docs._hocbaso_refusals(action, store=store)  # the preview stores no finding
+        """``{document id: reason}`` of what cannot be signed now; the preview (store=False) keeps no finding."""
+        try:
+            action = docs._hocbaso_sign_action(self.role)
+        except UserError as err:
+            return dict.fromkeys(docs.ids, err.args[0])
+        return docs._hocbaso_refusals(action, store=store)
 
     def _compute_secret(self):
         for wiz in self:
@@ -106,11 +104,11 @@ class HocbasoSignWizard(models.TransientModel):
         cert = self.certificate_id
         if cert.user_id and cert.user_id != self.env.user and not self.env.su:
             raise UserError(_("You can only sign with your own certificate."))
-        refused = self._refusals(docs, store=True)
-        if len(refused) == len(docs):
-            raise UserError("\n".join(refused.values()))
-        docs = docs.filtered(lambda d: d.id not in refused)
         if cert.backend == "external":
+            refused = self._refusals(docs, store=True)
+            if len(refused) == len(docs):
+                raise UserError("\n".join(refused.values()))
+            docs = docs.filtered(lambda d: d.id not in refused)
             request, token = self.env["hocbaso.sign.request"]._create_for(
                 docs, self.role, cert, meta={"name": cert.employee_id.name or cert.common_name})
             self.write({"request_id": request.id, "token_encrypted": secrets.encrypt(
@@ -135,11 +133,12 @@ class HocbasoSignWizard(models.TransientModel):
             self.env.ref("hocbaso_signing.ir_cron_hocbaso_sign_jobs")._trigger()
             return {"type": "ir.actions.act_window", "res_model": "hocbaso.sign.job", "res_id": job.id,
                     "view_mode": "form", "target": "current", "name": _("Signing job")}
-        job._run()
+        job._run()  # the job leaves out (and lists) what cannot be signed now
+        skipped = job.sudo().skipped
         message = _("%(count)s documents signed.", count=job.done_count)
-        if refused:
-            message = _("%(message)s %(refused)s not signed: %(reasons)s", message=message, refused=len(refused),
-                        reasons="; ".join(refused.values()))
+        if skipped:
+            message = _("%(message)s %(refused)s not signed: %(reasons)s", message=message,
+                        refused=len(skipped.splitlines()), reasons="; ".join(skipped.splitlines()))
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "type": "warning" if refused else "success", "message": message, "sticky": bool(refused),
+            "type": "warning" if skipped else "success", "message": message, "sticky": bool(skipped),
             "next": {"type": "ir.actions.act_window_close"}}}

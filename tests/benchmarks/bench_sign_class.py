@@ -191,7 +191,6 @@ class Bench:
         return done, len(by_teacher)
 
     def pages_flow(self, pages, clock, suffix="", principal_wizard=True):
-        homeroom = pages.class_id.homeroom_teacher_id
         for klass in pages.class_id:
             mine = pages.filtered(lambda p, k=klass: p.class_id == k)
             teacher = klass.homeroom_teacher_id
@@ -208,7 +207,6 @@ class Bench:
         with clock.step(f"seal{suffix}"):
             self.sign(pages, principal, "school_seal", self.seal, wizard=principal_wizard)
         assert set(pages.mapped("state")) == {"issued"}, f"not all issued: {set(pages.mapped('state'))}"
-        del homeroom
         return pages
 
     def one_class(self, klass, clock, sign=True):

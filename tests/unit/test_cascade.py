@@ -388,3 +388,32 @@ def test_correction_version():
     with pytest.raises(RuleError) as info:
         cascade.correction_version("issued", 1, " ")
     assert info.value.code == "return_reason"
+
+
+@pytest.mark.parametrize(("document", "role", "action"), [
+    ("subject_sheet", "subject_teacher", "sign_subject"),
+    ("year_page", "homeroom_teacher", "sign_homeroom"),
+    ("year_page", "principal", "sign_principal"),
+    ("year_page", "school_seal", "seal"),
+    ("year_page", "subject_teacher", None),
+    ("subject_sheet", "principal", None),
+])
+def test_signing_action_of_a_role(document, role, action):
+    assert cascade.signing_action(document, role) == action
+
+
+@pytest.mark.parametrize(("state", "action"), [
+    ("draft", "sign_homeroom"),  # the homeroom teacher marks ready and signs in one go
+    ("ready", "sign_homeroom"),
+    ("homeroom_signed", "check"),
+    ("checked", "sign_principal"),
+    ("principal_signed", "seal"),
+    ("issued", None),
+])
+def test_pending_action_of_a_page(state, action):
+    assert cascade.pending_action(state) == action
+
+
+def test_pending_action_of_a_sheet():
+    assert cascade.pending_action("draft", "subject_sheet") == "sign_subject"
+    assert cascade.pending_action("signed", "subject_sheet") is None
