@@ -1,3 +1,5 @@
+import dataclasses
+
 from odoo import _, api, fields, models
 from odoo.addons.hocbaso_core.tools import personal_id as pid
 from odoo.addons.hocbaso_core.tools import tt27
@@ -238,7 +240,7 @@ class HocbasoTranscript(models.Model):
                 blocking=blocking.get(rec.id, 0),
                 sheets_all_signed=all((rec.class_id.id, s.id) in signed_keys for s in rec.subject_result_ids.subject_id))
             if state != rec.state:
-                ctx = cascade.DocumentContext(**{**ctx.__dict__, "state": state})
+                ctx = dataclasses.replace(ctx, state=state)
             refusal = rec._hocbaso_refusal(action, actor, ctx)
             if refusal is None and action == "mark_ready" and not rec.result:
                 refusal = _("%(name)s is incomplete: %(missing)s", name=rec.name, missing=rec.result_missing)
